@@ -1,0 +1,371 @@
+package dev.zeph.pidfile;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.OptionalLong;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A held pid file: an {@code flock(2)} {@code LOCK_EX} on the file, which holds this
+ * process's pid. The lock, not the pid, says who is running: it dies with its process, so a
+ * crash leaves no false "already running", and pid reuse cannot fool it. {@code flock(1)},
+ * {@code lslocks} and every other flock user see the same lock.
+ * <p>
+ * {@link #acquire(Path)} takes the lock without ever truncating or following what it did
+ * not create; {@link #close()} removes the file only while the path still names the file we
+ * locked, then releases the lock.
+ * <pre class="code">
+ * try (PidFile pidFile = PidFile.acquire(Path.of("/run/myapp/myapp.pid"))) {
+ *     // the only instance
+ * }
+ * catch (AlreadyRunningException ex) {
+ *     System.exit(75);
+ * }
+ * </pre>
+ */
+public final class PidFile implements AutoCloseable {
+
+	/**
+	 * How often to reopen when the path stops naming the file we locked: each retry means
+	 * another process removed or replaced the file in the meantime.
+	 */
+	private static final int MAX_ATTEMPTS = 16;
+
+	private static final int FILE_MODE = 0644;
+
+	private final Path path;
+
+	private final NativeAccess nativeAccess;
+
+	private final int fd;
+
+	private final FileStatus locked;
+
+	private final long pid;
+
+	private final Instant acquiredAt;
+
+	private final OptionalLong previousPid;
+
+	private boolean closed;
+
+	private PidFile(Path path, NativeAccess nativeAccess, int fd, FileStatus locked, long pid,
+			OptionalLong previousPid) {
+		this.path = path;
+		this.nativeAccess = nativeAccess;
+		this.fd = fd;
+		this.locked = locked;
+		this.pid = pid;
+		this.acquiredAt = Instant.now();
+		this.previousPid = previousPid;
+	}
+
+	/**
+	 * Take the lock on the pid file at {@code path} and write this process's pid into it,
+	 * creating the file (mode 0644) and its missing parent directories (0755) as needed.
+	 * @param path the pid file
+	 * @return the held pid file; close it to release
+	 * @throws AlreadyRunningException if another open file description holds the lock
+	 * @throws UnsafePidFileException if the path or its directory is not safe to use
+	 * @throws NotAPidFileException if the file at the path holds something other than a pid
+	 * @throws UnsupportedPlatformException if this platform has no usable {@code flock(2)}
+	 * @throws PidFileException if a system call failed, with its errno
+	 */
+	public static PidFile acquire(Path path) throws PidFileException {
+		Path absolute = path.toAbsolutePath();
+		NativeAccess nativeAccess = NativeAccessLoader.get(absolute);
+		PathSafety safety = new PathSafety(nativeAccess, absolute);
+		safety.prepareParent();
+		String file = absolute.toString();
+		long pid = ProcessHandle.current().pid();
+		for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+			FileStatus existing = lstat(nativeAccess, absolute);
+			int fd;
+			if (existing == null) {
+				try {
+					fd = nativeAccess.create(file, FILE_MODE);
+				}
+				catch (ErrnoException ex) {
+					if (ex.is("EEXIST")) {
+						continue;
+					}
+					throw (ex.is("ELOOP")) ? safety.symbolicLink("create", "ELOOP") : failure(absolute, "create", ex);
+				}
+			}
+			else {
+				safety.checkFile(existing, "lstat");
+				try {
+					fd = nativeAccess.open(file, true);
+				}
+				catch (ErrnoException ex) {
+					if (ex.is("ENOENT")) {
+						continue;
+					}
+					throw (ex.is("ELOOP")) ? safety.symbolicLink("open", "ELOOP") : failure(absolute, "open", ex);
+				}
+			}
+			PidFile acquired = null;
+			try {
+				acquired = lockAndWrite(absolute, nativeAccess, safety, fd, pid, existing == null);
+				if (acquired != null) {
+					return acquired;
+				}
+			}
+			finally {
+				if (acquired == null) {
+					nativeAccess.close(fd);
+				}
+			}
+		}
+		throw new PidFileException("Cannot acquire pid file " + absolute + ": it was removed or replaced "
+				+ MAX_ATTEMPTS + " times while we tried to lock it", absolute, "lock", null, null);
+	}
+
+	/**
+	 * Lock the opened file and write our pid, or return {@code null} when the path no longer
+	 * names the file we locked: we then won a lock on a file that someone unlinked, and a
+	 * process that creates a new file at the path would hold a lock too.
+	 */
+	private static @Nullable PidFile lockAndWrite(Path path, NativeAccess nativeAccess, PathSafety safety, int fd,
+			long pid, boolean created) throws PidFileException {
+		FileStatus opened;
+		try {
+			opened = nativeAccess.fstat(fd);
+			safety.checkFile(opened, "fstat");
+			if (!nativeAccess.tryLock(fd, true)) {
+				HolderLookup.Result holder = new HolderLookup(nativeAccess, new ProcLocks()).find(fd, opened, true);
+				if (!holder.free()) {
+					throw new AlreadyRunningException(path, holder.holder());
+				}
+			}
+		}
+		catch (ErrnoException ex) {
+			throw failure(path, "lock", ex);
+		}
+		FileStatus current = lstat(nativeAccess, path);
+		if (current == null || !current.isSameFile(opened)) {
+			return null;
+		}
+		byte[] content = new byte[PidContent.MAX_LENGTH + 1];
+		try {
+			int length = nativeAccess.pread(fd, content, 0);
+			if (length > PidContent.MAX_LENGTH || !PidContent.isValid(content, length)) {
+				throw new NotAPidFileException(path, "read");
+			}
+			OptionalLong previous = PidContent.pid(content, length);
+			byte[] bytes = PidContent.format(pid);
+			// write, then cut: a reader never sees our pid followed by a longer stale pid's digits
+			nativeAccess.pwrite(fd, bytes, 0);
+			nativeAccess.ftruncate(fd, bytes.length);
+			return new PidFile(path, nativeAccess, fd, opened, pid, previous);
+		}
+		catch (ErrnoException ex) {
+			if (created) {
+				removeQuietly(nativeAccess, path);
+			}
+			throw failure(path, ex.getMessage().startsWith("pread") ? "read" : "write", ex);
+		}
+	}
+
+	/**
+	 * Tell what a pid file this process does not hold says, by probing its lock with a
+	 * shared {@code flock}: never by asking whether the pid in it is alive, since pids are
+	 * reused. Nothing is created or written.
+	 * @param path the pid file
+	 * @return what was found
+	 * @throws UnsafePidFileException if the path is a symbolic link or not a regular file
+	 * @throws NotAPidFileException if an unlocked file holds something other than a pid
+	 * @throws PidFileException if a system call failed, with its errno
+	 */
+	public static PidFileStatus inspect(Path path) throws PidFileException {
+		Path absolute = path.toAbsolutePath();
+		NativeAccess nativeAccess = NativeAccessLoader.get(absolute);
+		PathSafety safety = new PathSafety(nativeAccess, absolute);
+		int fd;
+		try {
+			fd = nativeAccess.open(absolute.toString(), false);
+		}
+		catch (ErrnoException ex) {
+			if (ex.is("ENOENT")) {
+				return new PidFileStatus(absolute, PidFileStatus.State.NOT_RUNNING, OptionalLong.empty());
+			}
+			throw (ex.is("ELOOP")) ? safety.symbolicLink("open", "ELOOP") : failure(absolute, "open", ex);
+		}
+		try {
+			FileStatus opened = nativeAccess.fstat(fd);
+			if (!opened.isRegularFile()) {
+				throw new UnsafePidFileException(absolute, "fstat", "it is " + opened.typeName(), null);
+			}
+			HolderLookup.Result holder = new HolderLookup(nativeAccess, new ProcLocks()).find(fd, opened, false);
+			if (!holder.free()) {
+				return new PidFileStatus(absolute, PidFileStatus.State.RUNNING, holder.holder());
+			}
+			byte[] content = new byte[PidContent.MAX_LENGTH + 1];
+			int length = nativeAccess.pread(fd, content, 0);
+			if (length > PidContent.MAX_LENGTH || !PidContent.isValid(content, length)) {
+				throw new NotAPidFileException(absolute, "read");
+			}
+			OptionalLong pid = PidContent.pid(content, length);
+			return new PidFileStatus(absolute, pid.isPresent() ? PidFileStatus.State.STALE
+					: PidFileStatus.State.NOT_RUNNING, pid);
+		}
+		catch (ErrnoException ex) {
+			throw failure(absolute, "inspect", ex);
+		}
+		finally {
+			nativeAccess.close(fd);
+		}
+	}
+
+	/**
+	 * Whether the path still names the file we locked: one {@code lstat}, no file read, cheap
+	 * enough for every health check. An open descriptor keeps its inode alive, so an inode
+	 * number cannot be reused while we hold it.
+	 * @return the ownership
+	 */
+	public synchronized Ownership ownership() {
+		if (this.closed) {
+			return Ownership.RELEASED;
+		}
+		try {
+			FileStatus current = this.nativeAccess.lstat(this.path.toString());
+			if (current == null) {
+				return Ownership.DELETED;
+			}
+			return current.isSameFile(this.locked) ? Ownership.OWNED : Ownership.REPLACED;
+		}
+		catch (ErrnoException ex) {
+			// EACCES on a parent made unsearchable, say: we can no longer show that the path is ours
+			return Ownership.REPLACED;
+		}
+	}
+
+	/**
+	 * Whether the lock is still ours and the path still names our file.
+	 * @return {@code true} if {@link #ownership()} is {@link Ownership#OWNED}
+	 */
+	public boolean isOwned() {
+		return ownership() == Ownership.OWNED;
+	}
+
+	/**
+	 * The pid file's absolute path.
+	 * @return the path
+	 */
+	public Path path() {
+		return this.path;
+	}
+
+	/**
+	 * The pid written into the file: this process's.
+	 * @return the pid
+	 */
+	public long pid() {
+		return this.pid;
+	}
+
+	/**
+	 * When the lock was taken.
+	 * @return the instant
+	 */
+	public Instant acquiredAt() {
+		return this.acquiredAt;
+	}
+
+	/**
+	 * The pid in the stale file that {@link #acquire(Path)} took over, so that callers can log
+	 * "replaced stale pid file of PID n". It may be this process's own pid: in a container,
+	 * the application is often pid 1 in every run.
+	 * @return the previous pid, or empty if the file was new or empty
+	 */
+	public OptionalLong previousPid() {
+		return this.previousPid;
+	}
+
+	/**
+	 * The native backend in use: {@code java.lang.foreign} or {@code jnr-posix}.
+	 * @return the backend's name
+	 */
+	public String nativeBackend() {
+		return this.nativeAccess.name();
+	}
+
+	int fd() {
+		return this.fd;
+	}
+
+	/**
+	 * Remove the file, but only while the path still names the file we locked (a file someone
+	 * else put there is not ours to delete), then release the lock. Unlinking before closing
+	 * means no waiter can win a lock on a file that is about to disappear. Calling it again does
+	 * nothing.
+	 * @throws PidFileException if the file could not be removed; the lock is released anyway
+	 */
+	@Override
+	public synchronized void close() throws PidFileException {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		try {
+			FileStatus current = this.nativeAccess.lstat(this.path.toString());
+			if (current != null && current.isSameFile(this.locked)) {
+				this.nativeAccess.unlink(this.path.toString());
+			}
+		}
+		catch (ErrnoException ex) {
+			throw failure(this.path, "remove", ex);
+		}
+		finally {
+			this.nativeAccess.close(this.fd);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "PidFile[" + this.path + ", pid " + this.pid + (this.closed ? ", released" : "") + "]";
+	}
+
+	private static @Nullable FileStatus lstat(NativeAccess nativeAccess, Path path) throws PidFileException {
+		try {
+			return nativeAccess.lstat(path.toString());
+		}
+		catch (ErrnoException ex) {
+			throw failure(path, "stat", ex);
+		}
+	}
+
+	private static void removeQuietly(NativeAccess nativeAccess, Path path) {
+		try {
+			nativeAccess.unlink(path.toString());
+		}
+		catch (ErrnoException ex) {
+			// the failure being reported is the one that matters
+		}
+	}
+
+	private static PidFileException failure(Path path, String operation, ErrnoException ex) {
+		return new PidFileException(path, operation, ex.error());
+	}
+
+	/**
+	 * What the path names, as seen by the holder.
+	 */
+	public enum Ownership {
+
+		/** The path names the file we locked. */
+		OWNED,
+
+		/** Nothing is at the path: an administrator or a tmp cleaner removed the file. */
+		DELETED,
+
+		/** The path names another file now: someone replaced ours. */
+		REPLACED,
+
+		/** {@link PidFile#close()} released the lock. */
+		RELEASED
+
+	}
+
+}

@@ -1,0 +1,33 @@
+package dev.zeph.pidfile;
+
+import java.nio.file.Path;
+import java.util.OptionalLong;
+
+/**
+ * What {@link PidFile#inspect(Path)} found at a path this process does not hold. Decided by
+ * probing the lock, never by asking whether the pid in the file is alive: pids are reused.
+ *
+ * @param path the pid file's path
+ * @param state what was found
+ * @param pid the holder's pid when {@link State#RUNNING}, the dead holder's pid when
+ * {@link State#STALE}; empty when it could not be told
+ */
+public record PidFileStatus(Path path, State state, OptionalLong pid) {
+
+	/**
+	 * What a path can hold.
+	 */
+	public enum State {
+
+		/** No file, or an empty file that nobody locks. */
+		NOT_RUNNING,
+
+		/** Some open file description holds the lock. */
+		RUNNING,
+
+		/** A pid file that nobody locks: its holder died without removing it. */
+		STALE
+
+	}
+
+}
