@@ -30,7 +30,7 @@ final class JnrNativeAccess implements NativeAccess {
 	private final POSIX posix;
 
 	JnrNativeAccess() {
-		this(POSIXFactory.getNativePOSIX(new DefaultPOSIXHandler()));
+		this(POSIXFactory.getNativePOSIX(new ErrnoReturningHandler()));
 	}
 
 	JnrNativeAccess(POSIX posix) {
@@ -166,6 +166,22 @@ final class JnrNativeAccess implements NativeAccess {
 
 	private static FileStatus status(FileStat stat) {
 		return new FileStatus(stat.dev(), stat.ino(), stat.mode(), stat.nlink(), stat.uid(), stat.st_size());
+	}
+
+	/**
+	 * Some jnr-posix calls (mkdir among them) report a failure to the handler, whose default
+	 * throws a bare RuntimeException; we want the result and errno, to name them ourselves.
+	 */
+	private static final class ErrnoReturningHandler extends DefaultPOSIXHandler {
+
+		@Override
+		public void error(Errno error, String extraData) {
+		}
+
+		@Override
+		public void error(Errno error, String methodName, String extraData) {
+		}
+
 	}
 
 }

@@ -44,8 +44,8 @@ final class ProcLocks {
 		catch (IOException | SecurityException ex) {
 			return Holders.UNKNOWN;
 		}
-		String major = Long.toHexString(major(file.device()));
-		String minor = Long.toHexString(minor(file.device()));
+		long major = major(file.device());
+		long minor = minor(file.device());
 		long exclusiveOnInode = 0;
 		long exclusiveOnDevice = 0;
 		int exclusiveInodeMatches = 0;
@@ -73,7 +73,7 @@ final class ProcLocks {
 			}
 			exclusiveInodeMatches++;
 			exclusiveOnInode = pid;
-			if (id[0].equalsIgnoreCase(major) && id[1].equalsIgnoreCase(minor)) {
+			if (hex(id[0]) == major && hex(id[1]) == minor) {
 				exclusiveOnDevice = pid;
 			}
 		}
@@ -86,12 +86,23 @@ final class ProcLocks {
 		return new Holders(true, OptionalLong.empty(), shared);
 	}
 
+	/** glibc's {@code major()}: bits 8-19 and 32-43 of {@code st_dev}. */
 	static long major(long dev) {
-		return ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+		return ((dev >>> 8) & 0xfffL) | ((dev >>> 32) & 0xfffff000L);
 	}
 
+	/** glibc's {@code minor()}: bits 0-7 and 20-31 of {@code st_dev}. */
 	static long minor(long dev) {
-		return (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+		return (dev & 0xffL) | ((dev >>> 12) & 0xffffff00L);
+	}
+
+	private static long hex(String number) {
+		try {
+			return Long.parseLong(number, 16);
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
 	}
 
 	/**

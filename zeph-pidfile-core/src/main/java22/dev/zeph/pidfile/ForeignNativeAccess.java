@@ -1,0 +1,318 @@
+package dev.zeph.pidfile;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * {@link NativeAccess} through {@code java.lang.foreign} (final since Java 22), on Linux
+ * x86_64 and aarch64: no third-party code, no native library of our own, and no start-up cost
+ * worth measuring. Lives in {@code META-INF/versions/22} of the multi-release jar, so Java 17
+ * never sees it. The kernel ABI differs between the two architectures in {@code O_NOFOLLOW}
+ * and in the layout of {@code struct stat}; both are spelled out here.
+ */
+final class ForeignNativeAccess implements NativeAccess {
+
+	private static final boolean AARCH64 = "aarch64".equals(System.getProperty("os.arch"));
+
+	private static final int O_RDONLY = 0;
+
+	private static final int O_RDWR = 02;
+
+	private static final int O_CREAT = 0100;
+
+	private static final int O_EXCL = 0200;
+
+	private static final int O_NOFOLLOW = AARCH64 ? 0100000 : 0400000;
+
+	private static final int O_CLOEXEC = 02000000;
+
+	private static final int LOCK_SH = 1;
+
+	private static final int LOCK_EX = 2;
+
+	private static final int LOCK_NB = 4;
+
+	private static final int EWOULDBLOCK = 11;
+
+	private static final int ENOENT = 2;
+
+	private static final int EIO = 5;
+
+	/** {@code struct stat}: 144 bytes on x86_64, 128 on aarch64; room for either. */
+	private static final long STAT_SIZE = 256;
+
+	private static final long ST_INO = 8;
+
+	private static final long ST_NLINK = 16;
+
+	private static final long ST_MODE = AARCH64 ? 16 : 24;
+
+	private static final long ST_UID = AARCH64 ? 24 : 28;
+
+	private static final long ST_SIZE = 48;
+
+	private static final Linker LINKER = Linker.nativeLinker();
+
+	private static final SymbolLookup LIBC = LINKER.defaultLookup();
+
+	private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+
+	private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+	private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+	private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+			Linker.Option.firstVariadicArg(2), CAPTURE_ERRNO);
+
+	private static final MethodHandle FLOCK = downcall("flock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
+			CAPTURE_ERRNO);
+
+	private static final MethodHandle FSTAT = downcall("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS),
+			CAPTURE_ERRNO);
+
+	private static final MethodHandle LSTAT = downcall("lstat", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS),
+			CAPTURE_ERRNO);
+
+	private static final MethodHandle STAT = downcall("stat", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS),
+			CAPTURE_ERRNO);
+
+	private static final MethodHandle PREAD = downcall("pread",
+			FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), CAPTURE_ERRNO);
+
+	private static final MethodHandle PWRITE = downcall("pwrite",
+			FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), CAPTURE_ERRNO);
+
+	private static final MethodHandle FTRUNCATE = downcall("ftruncate",
+			FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), CAPTURE_ERRNO);
+
+	private static final MethodHandle UNLINK = downcall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS),
+			CAPTURE_ERRNO);
+
+	private static final MethodHandle MKDIR = downcall("mkdir", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
+			CAPTURE_ERRNO);
+
+	private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+	private static final MethodHandle GETEUID = downcall("geteuid", FunctionDescriptor.of(JAVA_INT));
+
+	private static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+	/** Linux's errno numbers, the same on x86_64 and aarch64 (asm-generic). */
+	private static final Map<Integer, String> ERRNO_NAMES = Map.ofEntries(Map.entry(1, "EPERM"),
+			Map.entry(2, "ENOENT"), Map.entry(4, "EINTR"), Map.entry(5, "EIO"), Map.entry(6, "ENXIO"),
+			Map.entry(9, "EBADF"), Map.entry(11, "EWOULDBLOCK"), Map.entry(12, "ENOMEM"), Map.entry(13, "EACCES"),
+			Map.entry(14, "EFAULT"), Map.entry(16, "EBUSY"), Map.entry(17, "EEXIST"), Map.entry(18, "EXDEV"),
+			Map.entry(19, "ENODEV"), Map.entry(20, "ENOTDIR"), Map.entry(21, "EISDIR"), Map.entry(22, "EINVAL"),
+			Map.entry(23, "ENFILE"), Map.entry(24, "EMFILE"), Map.entry(26, "ETXTBSY"), Map.entry(27, "EFBIG"),
+			Map.entry(28, "ENOSPC"), Map.entry(30, "EROFS"), Map.entry(31, "EMLINK"), Map.entry(36, "ENAMETOOLONG"),
+			Map.entry(37, "ENOLCK"), Map.entry(38, "ENOSYS"), Map.entry(40, "ELOOP"), Map.entry(75, "EOVERFLOW"),
+			Map.entry(95, "EOPNOTSUPP"), Map.entry(116, "ESTALE"), Map.entry(122, "EDQUOT"));
+
+	@Override
+	public String name() {
+		return "java.lang.foreign";
+	}
+
+	@Override
+	public int open(String path, boolean write) throws ErrnoException {
+		return openWith(path, O_CLOEXEC | O_NOFOLLOW | (write ? O_RDWR : O_RDONLY), 0);
+	}
+
+	@Override
+	public int create(String path, int mode) throws ErrnoException {
+		return openWith(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+	}
+
+	private int openWith(String path, int flags, int mode) throws ErrnoException {
+		return invoke((state, arena) -> check("open", (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags,
+				mode), state));
+	}
+
+	@Override
+	public boolean tryLock(int fd, boolean exclusive) throws ErrnoException {
+		return invoke((state, arena) -> {
+			if ((int) FLOCK.invokeExact(state, fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0) {
+				return true;
+			}
+			if (errno(state) == EWOULDBLOCK) {
+				return false;
+			}
+			throw new ErrnoException("flock", error(errno(state)));
+		});
+	}
+
+	@Override
+	public FileStatus fstat(int fd) throws ErrnoException {
+		return invoke((state, arena) -> {
+			MemorySegment stat = arena.allocate(STAT_SIZE, 8);
+			check("fstat", (int) FSTAT.invokeExact(state, fd, stat), state);
+			return status(stat);
+		});
+	}
+
+	@Override
+	public @Nullable FileStatus lstat(String path) throws ErrnoException {
+		return invoke((state, arena) -> {
+			MemorySegment stat = arena.allocate(STAT_SIZE, 8);
+			return exists("lstat", (int) LSTAT.invokeExact(state, arena.allocateFrom(path), stat), state)
+					? status(stat) : null;
+		});
+	}
+
+	@Override
+	public @Nullable FileStatus stat(String path) throws ErrnoException {
+		return invoke((state, arena) -> {
+			MemorySegment stat = arena.allocate(STAT_SIZE, 8);
+			return exists("stat", (int) STAT.invokeExact(state, arena.allocateFrom(path), stat), state)
+					? status(stat) : null;
+		});
+	}
+
+	@Override
+	public int pread(int fd, byte[] buffer, long offset) throws ErrnoException {
+		return invoke((state, arena) -> {
+			MemorySegment target = arena.allocate(buffer.length);
+			long read = (long) PREAD.invokeExact(state, fd, target, (long) buffer.length, offset);
+			if (read < 0) {
+				throw new ErrnoException("pread", error(errno(state)));
+			}
+			MemorySegment.copy(target, JAVA_BYTE, 0, buffer, 0, (int) read);
+			return (int) read;
+		});
+	}
+
+	@Override
+	public void pwrite(int fd, byte[] bytes, long offset) throws ErrnoException {
+		invoke((state, arena) -> {
+			long written = (long) PWRITE.invokeExact(state, fd, arena.allocateFrom(JAVA_BYTE, bytes),
+					(long) bytes.length, offset);
+			if (written != bytes.length) {
+				throw new ErrnoException("pwrite", error((written < 0) ? errno(state) : EIO));
+			}
+			return null;
+		});
+	}
+
+	@Override
+	public void ftruncate(int fd, long length) throws ErrnoException {
+		invoke((state, arena) -> check("ftruncate", (int) FTRUNCATE.invokeExact(state, fd, length), state));
+	}
+
+	@Override
+	public void unlink(String path) throws ErrnoException {
+		invoke((state, arena) -> check("unlink", (int) UNLINK.invokeExact(state, arena.allocateFrom(path)), state));
+	}
+
+	@Override
+	public void mkdir(String path, int mode) throws ErrnoException {
+		invoke((state, arena) -> check("mkdir", (int) MKDIR.invokeExact(state, arena.allocateFrom(path), mode),
+				state));
+	}
+
+	@Override
+	public void close(int fd) {
+		try {
+			int ignored = (int) CLOSE.invokeExact(fd);
+		}
+		catch (Throwable ex) {
+			throw new IllegalStateException("close(" + fd + ") failed", ex);
+		}
+	}
+
+	@Override
+	public int geteuid() {
+		try {
+			return (int) GETEUID.invokeExact();
+		}
+		catch (Throwable ex) {
+			throw new IllegalStateException("geteuid() failed", ex);
+		}
+	}
+
+	/**
+	 * Run one downcall with a fresh confined arena and an errno capture buffer: nothing
+	 * native outlives the call.
+	 */
+	private static <T> T invoke(Downcall<T> downcall) throws ErrnoException {
+		try (Arena arena = Arena.ofConfined()) {
+			return downcall.call(arena.allocate(CAPTURE_LAYOUT), arena);
+		}
+		catch (ErrnoException | RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static boolean exists(String call, int result, MemorySegment state) throws ErrnoException {
+		if (result == 0) {
+			return true;
+		}
+		if (errno(state) == ENOENT) {
+			return false;
+		}
+		throw new ErrnoException(call, error(errno(state)));
+	}
+
+	private static int check(String call, int result, MemorySegment state) throws ErrnoException {
+		if (result < 0) {
+			throw new ErrnoException(call, error(errno(state)));
+		}
+		return result;
+	}
+
+	private static int errno(MemorySegment state) {
+		return (int) ERRNO.get(state, 0L);
+	}
+
+	private static SystemError error(int errno) {
+		String name = ERRNO_NAMES.getOrDefault(errno, "errno " + errno);
+		return new SystemError(errno, name, strerror(errno));
+	}
+
+	private static String strerror(int errno) {
+		try {
+			MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+			return text.equals(MemorySegment.NULL) ? "Unknown error " + errno : text.reinterpret(256).getString(0);
+		}
+		catch (Throwable ex) {
+			return "Unknown error " + errno;
+		}
+	}
+
+	private static FileStatus status(MemorySegment stat) {
+		long links = AARCH64 ? Integer.toUnsignedLong(stat.get(JAVA_INT, ST_NLINK + 4)) : stat.get(JAVA_LONG, ST_NLINK);
+		return new FileStatus(stat.get(JAVA_LONG, 0), stat.get(JAVA_LONG, ST_INO), stat.get(JAVA_INT, ST_MODE), links,
+				stat.get(JAVA_INT, ST_UID), stat.get(JAVA_LONG, ST_SIZE));
+	}
+
+	@FunctionalInterface
+	private interface Downcall<T> {
+
+		T call(MemorySegment state, Arena arena) throws Throwable;
+
+	}
+
+	private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+		MemorySegment symbol = LIBC.find(name)
+			.orElseThrow(() -> new UnsupportedOperationException("libc has no symbol '" + name + "'"));
+		return LINKER.downcallHandle(symbol, descriptor, options);
+	}
+
+}

@@ -1,0 +1,110 @@
+package dev.zeph.pidfile;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import jnr.posix.POSIXFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * Tests for {@link NativeAccessLoader}: which backend serves, and how a platform without one
+ * is told.
+ */
+class NativeAccessLoaderTests {
+
+	private static final Path PATH = Path.of("/run/app.pid");
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void loadOnWindowsShouldRefuseWithUnsupportedPlatform() {
+		assertThatExceptionOfType(UnsupportedPlatformException.class)
+			.isThrownBy(() -> NativeAccessLoader.load("Windows 11", "amd64", "auto", 25, PATH))
+			.withMessageContaining("/run/app.pid")
+			.withMessageContaining("Windows 11 has no flock(2)");
+	}
+
+	@Test
+	void pidFileClassShouldLoadWithoutNativeAccess() throws Exception {
+		// class initialisation touches nothing native: Windows fails at acquire, not at load
+		Class.forName(PidFile.class.getName(), true, getClass().getClassLoader());
+		Class.forName(NativeAccessLoader.class.getName(), true, getClass().getClassLoader());
+	}
+
+	@Test
+	void loadWithUnknownBackendShouldNameTheProperty() {
+		assertThatExceptionOfType(UnsupportedPlatformException.class)
+			.isThrownBy(() -> NativeAccessLoader.load("Linux", "amd64", "jna", 17, PATH))
+			.withMessageContaining("-Dzeph.pidfile.native=jna");
+	}
+
+	@Test
+	void loadOnJava17ShouldUseJnr() throws Exception {
+		assertThat(NativeAccessLoader.load("Linux", "amd64", "auto", 17, PATH).name()).isEqualTo("jnr-posix");
+	}
+
+	@Test
+	void loadWhenJnrForcedShouldUseJnrOnAnyJdk() throws Exception {
+		assertThat(NativeAccessLoader.load("Linux", "amd64", "jnr", 25, PATH).name()).isEqualTo("jnr-posix");
+	}
+
+	@Test
+	void loadOnJava22OrLaterShouldUseForeign() throws Exception {
+		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(22);
+		assertThat(NativeAccessLoader.load("Linux", System.getProperty("os.arch"), "auto", 25, PATH).name())
+			.isEqualTo("java.lang.foreign");
+	}
+
+	@Test
+	void loadWhenForeignForcedOnJava17ShouldRefuse() {
+		assumeThat(Runtime.version().feature()).isLessThan(22);
+		assertThatExceptionOfType(UnsupportedPlatformException.class)
+			.isThrownBy(() -> NativeAccessLoader.load("Linux", "amd64", "foreign", 17, PATH))
+			.withMessageContaining("java.lang.foreign backend is not available");
+	}
+
+	@Test
+	void jnrPureJavaFallbackShouldBeRefused() {
+		assertThatIllegalStateException().isThrownBy(() -> new JnrNativeAccess(POSIXFactory.getJavaPOSIX()))
+			.withMessageContaining("pure-Java fallback")
+			.withMessageContaining("no flock(2)");
+	}
+
+	@Test
+	void acquireOnJava22OrLaterShouldLoadNoJnrClassAndPrintNoWarning() throws Exception {
+		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(22);
+		assumeThat(System.getProperty(NativeAccessLoader.BACKEND_PROPERTY)).isNotEqualTo("jnr");
+		List<String> command = ChildJvm.command(List.of("-Xlog:class+load=info:stdout"), InspectMain.class,
+				this.temp.resolve("app.pid").toString());
+		Process child = new ProcessBuilder(command).start();
+		String stdout = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		String stderr = new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(child.waitFor()).isZero();
+		assertThat(stdout).contains("backend java.lang.foreign")
+			.contains("dev.zeph.pidfile.ForeignNativeAccess")
+			.doesNotContain(" jnr.")
+			.doesNotContain("com.kenai.jffi")
+			.doesNotContain("dev.zeph.pidfile.JnrNativeAccess");
+		assertThat(stderr).doesNotContain("WARNING:");
+	}
+
+	@Test
+	void acquireWhenJnrForcedShouldLoadJnr() throws Exception {
+		List<String> command = ChildJvm.command(
+				List.of("-D" + NativeAccessLoader.BACKEND_PROPERTY + "=jnr", "-Xlog:class+load=info:stdout"),
+				InspectMain.class, this.temp.resolve("app.pid").toString());
+		Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(child.waitFor()).isZero();
+		assertThat(output).contains("backend jnr-posix").contains("jnr.posix.POSIX ");
+	}
+
+}
