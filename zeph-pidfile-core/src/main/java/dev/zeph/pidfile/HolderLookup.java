@@ -7,15 +7,22 @@ import java.util.concurrent.TimeUnit;
  * Who holds the lock on a file we could not lock. The kernel's {@code /proc/locks} is asked
  * first: it names the process that took the lock even when that process wrote nothing (as
  * {@code flock(1)} does not) or has not written yet. Where it cannot tell, the file's content
- * is read, retrying while it is empty or half-written, as FreeBSD's pidfile(3) does. A holder
- * of only a shared lock is somebody's short probe, not a running instance: we wait it out.
+ * is read, retrying while it is empty or half-written, as FreeBSD's pidfile(3) does.
+ * <p>
+ * Two kinds of holder are waited out rather than reported at once: a holder of only a shared
+ * lock (somebody's "is it running?" probe), and an exclusive holder that has not written its
+ * pid (a pid file instance between its lock and its write, or systemd-tmpfiles locking a
+ * stale file for the moment before it deletes it).
  */
 final class HolderLookup {
 
-	/** 20 tries, 5 ms apart: about 100 ms, FreeBSD's choice. */
-	private static final int ATTEMPTS = 20;
-
 	private static final long PAUSE_MILLIS = 5;
+
+	/** About 100 ms for content to appear: FreeBSD's 20 tries, 5 ms apart. */
+	private static final int CONTENT_ATTEMPTS = 20;
+
+	/** About 150 ms for a holder that wrote nothing to go away or to write. */
+	private static final int SILENT_HOLDER_ATTEMPTS = 30;
 
 	private final NativeAccess nativeAccess;
 
@@ -40,22 +47,27 @@ final class HolderLookup {
 				return Result.FREE;
 			}
 			ProcLocks.Holders holders = this.procLocks.holders(file);
+			OptionalLong written = written(fd, buffer);
 			if (holders.exclusive().isPresent()) {
-				return new Result(false, holders.exclusive());
-			}
-			if (!holders.onlyShared()) {
-				int length = this.nativeAccess.pread(fd, buffer, 0);
-				OptionalLong pid = (length <= PidContent.MAX_LENGTH) ? PidContent.pid(buffer, length)
-						: OptionalLong.empty();
-				if (pid.isPresent() || attempt >= ATTEMPTS) {
-					return new Result(false, pid);
+				if (holders.exclusive().equals(written) || attempt >= SILENT_HOLDER_ATTEMPTS) {
+					return new Result(false, holders.exclusive());
 				}
 			}
-			else if (attempt >= ATTEMPTS) {
-				return new Result(false, OptionalLong.empty());
+			else if (holders.onlyShared()) {
+				if (attempt >= CONTENT_ATTEMPTS) {
+					return new Result(false, OptionalLong.empty());
+				}
+			}
+			else if (written.isPresent() || attempt >= CONTENT_ATTEMPTS) {
+				return new Result(false, written);
 			}
 			pause();
 		}
+	}
+
+	private OptionalLong written(int fd, byte[] buffer) throws ErrnoException {
+		int length = this.nativeAccess.pread(fd, buffer, 0);
+		return (length <= PidContent.MAX_LENGTH) ? PidContent.pid(buffer, length) : OptionalLong.empty();
 	}
 
 	private static void pause() {

@@ -105,6 +105,24 @@ class HolderLookupTests {
 		}
 	}
 
+	@Test
+	void findWhenSilentExclusiveHolderLetsGoShouldWaitItOutAndLock() throws Exception {
+		// systemd-tmpfiles locks a stale file for a moment before deleting it; its pid is not in the file
+		Files.writeString(this.path, "4242\n");
+		int holder = lockedByAnotherOpen();
+		int waiter = this.nativeAccess.open(this.path.toString(), true);
+		try {
+			CompletableFuture.runAsync(() -> this.nativeAccess.close(holder),
+					CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS));
+			HolderLookup.Result result = new HolderLookup(this.nativeAccess, new ProcLocks()).find(waiter,
+					this.nativeAccess.fstat(waiter), true);
+			assertThat(result.free()).isTrue();
+		}
+		finally {
+			this.nativeAccess.close(waiter);
+		}
+	}
+
 	private int lockedByAnotherOpen() throws Exception {
 		int fd = this.nativeAccess.open(this.path.toString(), true);
 		assertThat(this.nativeAccess.tryLock(fd, true)).isTrue();
