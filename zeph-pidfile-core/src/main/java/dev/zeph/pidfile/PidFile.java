@@ -27,10 +27,12 @@ import org.jspecify.annotations.Nullable;
 public final class PidFile implements AutoCloseable {
 
 	/**
-	 * How often to reopen when the path stops naming the file we locked: each retry means
-	 * another process removed or replaced the file in the meantime.
+	 * How often to reopen when the path changes under us: each retry means that another
+	 * process removed, replaced or created the file in the meantime, which contenders do all
+	 * the time when they take turns. A retry costs microseconds; the bound only stops a
+	 * process that churns the path on purpose from holding us forever.
 	 */
-	private static final int MAX_ATTEMPTS = 16;
+	private static final int MAX_ATTEMPTS = 1000;
 
 	private static final int FILE_MODE = 0644;
 
@@ -118,7 +120,7 @@ public final class PidFile implements AutoCloseable {
 				}
 			}
 		}
-		throw new PidFileException("Cannot acquire pid file " + absolute + ": it was removed or replaced "
+		throw new PidFileException("Cannot acquire pid file " + absolute + ": other processes removed or replaced it "
 				+ MAX_ATTEMPTS + " times while we tried to lock it", absolute, "lock", null, null);
 	}
 
