@@ -30,10 +30,11 @@ final class Flock {
 	}
 
 	/**
-	 * Start {@code flock path sleep} and wait until it holds the lock.
+	 * Start {@code flock path sleep} and wait until it holds the lock. It waits for the lock
+	 * rather than giving up ({@code -n}), since our own probe may hold it for a moment.
 	 */
 	static Process hold(Path path) throws IOException, InterruptedException {
-		Process process = new ProcessBuilder("flock", "-n", path.toString(), "sleep", "600").redirectErrorStream(true)
+		Process process = new ProcessBuilder("flock", path.toString(), "sleep", "600").redirectErrorStream(true)
 			.start();
 		Polling.await(() -> !process.isAlive() || !isFreeUnchecked(path), "flock to take " + path);
 		if (!process.isAlive()) {
