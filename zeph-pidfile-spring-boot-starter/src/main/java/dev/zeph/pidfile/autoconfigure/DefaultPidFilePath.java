@@ -41,12 +41,12 @@ final class DefaultPidFilePath {
 	}
 
 	/**
-	 * Keep the name one harmless path segment: a separator in an application name must not
-	 * send the file into another directory.
+	 * Keep the name one plain path segment: a separator in an application name must not send
+	 * the file into another directory, and a leading dot must not hide it.
 	 */
 	private static String sanitize(String name) {
-		String sanitized = name.trim().replaceAll("[^A-Za-z0-9._-]", "-");
-		return (sanitized.isEmpty() || sanitized.startsWith(".")) ? FALLBACK_NAME + sanitized : sanitized;
+		String sanitized = name.replaceAll("[^A-Za-z0-9._-]", "-").replaceFirst("^[.-]+", "");
+		return sanitized.isEmpty() ? FALLBACK_NAME : sanitized;
 	}
 
 	private static Optional<String> mainClassName() {

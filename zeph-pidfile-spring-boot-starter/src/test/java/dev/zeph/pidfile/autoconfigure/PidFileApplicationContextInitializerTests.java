@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import dev.zeph.pidfile.AlreadyRunningException;
 import dev.zeph.pidfile.NotAPidFileException;
@@ -73,6 +74,17 @@ class PidFileApplicationContextInitializerTests {
 		assertThat(path).hasContent(PID + "\n");
 		assertThat(output).containsOnlyOnce("Locked pid file " + path + " (PID " + PID + ", native backend ")
 			.doesNotContain("Replaced stale pid file");
+	}
+
+	@Test
+	void runWithoutAPathShouldLockTheDefaultFileNamedAfterTheApplication() {
+		String name = "zeph-pidfile-test-" + UUID.randomUUID();
+		Path path = Path.of(System.getProperty("java.io.tmpdir"), name + ".pid");
+		ConfigurableApplicationContext context = run(EmptyConfiguration.class, "--spring.application.name=" + name);
+		assertThat(context.getBean(ApplicationPidFile.class).getPath()).isEqualTo(path);
+		assertThat(path).hasContent(PID + "\n");
+		context.close();
+		assertThat(path).doesNotExist();
 	}
 
 	@Test
