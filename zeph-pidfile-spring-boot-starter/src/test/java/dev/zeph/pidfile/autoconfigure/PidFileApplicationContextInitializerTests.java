@@ -1,7 +1,6 @@
 package dev.zeph.pidfile.autoconfigure;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -377,7 +377,7 @@ class PidFileApplicationContextInitializerTests {
 	static class FailingRunnerConfiguration {
 
 		@Bean
-		org.springframework.boot.ApplicationRunner failingRunner() {
+		ApplicationRunner failingRunner() {
 			return (args) -> {
 				throw new IllegalStateException("failing runner");
 			};

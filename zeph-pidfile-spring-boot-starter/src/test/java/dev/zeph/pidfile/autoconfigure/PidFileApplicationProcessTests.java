@@ -6,6 +6,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.UUID;
 
+import dev.zeph.pidfile.autoconfigure.testapp.PidFileTestApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,7 @@ class PidFileApplicationProcessTests {
 				assertThat(second.output()).contains("APPLICATION FAILED TO START")
 					.contains("The pid file " + path + " is locked by PID " + first.pid())
 					.contains("Stop PID " + first.pid())
-					.doesNotContain(dev.zeph.pidfile.autoconfigure.testapp.PidFileTestApplication.STARTED);
+					.doesNotContain(PidFileTestApplication.STARTED);
 			}
 			assertThat(first.isAlive()).isTrue();
 			assertThat(Files.readAllBytes(path)).isEqualTo(content);
@@ -89,7 +90,7 @@ class PidFileApplicationProcessTests {
 			assertThat(application.output()).contains("WARN")
 				.contains("Starting without a pid file")
 				.contains("Set zeph.pidfile.path to make this an error")
-				.contains(dev.zeph.pidfile.autoconfigure.testapp.PidFileTestApplication.STARTED);
+				.contains(PidFileTestApplication.STARTED);
 		}
 		assertThat(Path.of(System.getProperty("java.io.tmpdir"), name + ".pid")).doesNotExist();
 	}

@@ -2,6 +2,7 @@ package dev.zeph.pidfile.autoconfigure;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 
 import dev.zeph.pidfile.PidFile;
@@ -105,8 +106,8 @@ class PidFileHealthIndicatorTests {
 		Path path = this.temp.resolve("app.pid");
 		this.pidFile = ApplicationPidFile.acquire(path);
 		Path replacement = Files.writeString(this.temp.resolve("replacement"), "2147483646\n");
-		Files.move(replacement, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-				java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+		Files.move(replacement, path, StandardCopyOption.REPLACE_EXISTING,
+				StandardCopyOption.ATOMIC_MOVE);
 		Health health = new PidFileHealthIndicator(this.pidFile).health();
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails()).containsEntry("ownership", "REPLACED")
