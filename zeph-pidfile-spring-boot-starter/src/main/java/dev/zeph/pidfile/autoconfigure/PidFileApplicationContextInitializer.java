@@ -1,5 +1,6 @@
 package dev.zeph.pidfile.autoconfigure;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 import dev.zeph.pidfile.PidFileException;
@@ -71,9 +72,18 @@ class PidFileApplicationContextInitializer
 
 	private void checkNoSpringPidFileConflict(Path path, Environment environment) {
 		String springPidFile = environment.getProperty(SPRING_PID_FILE_PROPERTY);
-		if (StringUtils.hasText(springPidFile)
-				&& Path.of(springPidFile).toAbsolutePath().normalize().equals(path.normalize())) {
+		if (StringUtils.hasText(springPidFile) && isSameFile(springPidFile, path)) {
 			throw new PidFilePathConflictException(path, springPidFile);
+		}
+	}
+
+	private static boolean isSameFile(String springPidFile, Path path) {
+		try {
+			return Path.of(springPidFile).toAbsolutePath().normalize().equals(path.normalize());
+		}
+		catch (InvalidPathException ex) {
+			// not a path at all, so not ours: Boot's writer reports its own property
+			return false;
 		}
 	}
 
