@@ -1,0 +1,159 @@
+package dev.zeph.pidfile.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.OptionalLong;
+
+import dev.zeph.pidfile.AlreadyRunningException;
+import dev.zeph.pidfile.PidFile;
+import dev.zeph.pidfile.PidFileException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The pid file this application holds, registered as the bean {@value #BEAN_NAME} before the
+ * context is refreshed. It outlives the {@link PidFile} it started with: when the watchdog
+ * finds the file deleted it takes the path again, and this object then stands for the new
+ * lock.
+ */
+public final class ApplicationPidFile {
+
+	/** The name of the singleton bean. */
+	public static final String BEAN_NAME = "zephPidFile";
+
+	private static final Log logger = LogFactory.getLog(ApplicationPidFile.class);
+
+	private final Path path;
+
+	private volatile PidFile pidFile;
+
+	private boolean released;
+
+	private ApplicationPidFile(PidFile pidFile) {
+		this.path = pidFile.path();
+		this.pidFile = pidFile;
+	}
+
+	/**
+	 * Take the lock, logging one line for it and a warning when a stale file was taken over.
+	 */
+	static ApplicationPidFile acquire(Path path) throws PidFileException {
+		PidFile pidFile = PidFile.acquire(path);
+		logger.info("Locked pid file " + pidFile.path() + " (PID " + pidFile.pid() + ", native backend "
+				+ pidFile.nativeBackend() + ")");
+		warnIfStale(pidFile);
+		return new ApplicationPidFile(pidFile);
+	}
+
+	private static void warnIfStale(PidFile pidFile) {
+		pidFile.previousPid()
+			.ifPresent((previous) -> logger.warn("Replaced stale pid file " + pidFile.path() + " of PID " + previous
+					+ ": that process ended without removing it"));
+	}
+
+	/**
+	 * The pid file's absolute path.
+	 * @return the path
+	 */
+	public Path getPath() {
+		return this.path;
+	}
+
+	/**
+	 * This process's pid, as written into the file.
+	 * @return the pid
+	 */
+	public long getPid() {
+		return this.pidFile.pid();
+	}
+
+	/**
+	 * When the current lock was taken: at startup, or when the watchdog last took the path
+	 * again.
+	 * @return the instant
+	 */
+	public Instant getAcquiredAt() {
+		return this.pidFile.acquiredAt();
+	}
+
+	/**
+	 * The native backend that calls {@code flock(2)}.
+	 * @return {@code java.lang.foreign} or {@code jnr-posix}
+	 */
+	public String getNativeBackend() {
+		return this.pidFile.nativeBackend();
+	}
+
+	/**
+	 * Whether the path still names the file we locked: one {@code lstat}, no file read.
+	 * @return the ownership
+	 */
+	public PidFile.Ownership getOwnership() {
+		return this.pidFile.ownership();
+	}
+
+	/**
+	 * Verify that the path still names our file and, when it does not, try to take it again:
+	 * after a deletion (a tmp cleaner, an administrator) nobody holds the path and it is ours
+	 * to re-create; when another process holds it now, the lock is lost.
+	 */
+	synchronized OwnershipCheck check() {
+		if (this.released) {
+			return OwnershipCheck.released();
+		}
+		PidFile current = this.pidFile;
+		PidFile.Ownership ownership = current.ownership();
+		if (ownership == PidFile.Ownership.OWNED) {
+			return OwnershipCheck.owned();
+		}
+		try {
+			PidFile reacquired = PidFile.acquire(this.path);
+			this.pidFile = reacquired;
+			closeQuietly(current);
+			return OwnershipCheck.recovered(ownership, reacquired.previousPid());
+		}
+		catch (AlreadyRunningException ex) {
+			return OwnershipCheck.lost(ownership, ex.getHolderPid(), ex.getMessage());
+		}
+		catch (PidFileException ex) {
+			return OwnershipCheck.lost(ownership, OptionalLong.empty(), ex.getMessage());
+		}
+	}
+
+	/**
+	 * Remove the file, if the path still names it, and release the lock. Called when the
+	 * context is destroyed, after every other bean, or when the startup fails.
+	 */
+	synchronized void release() {
+		if (this.released) {
+			return;
+		}
+		this.released = true;
+		PidFile current = this.pidFile;
+		boolean owned = current.isOwned();
+		try {
+			current.close();
+			logger.info("Released pid file " + this.path + " (PID " + current.pid() + ")"
+					+ (owned ? "" : "; the file now at the path is not ours and was left in place"));
+		}
+		catch (PidFileException ex) {
+			logger.warn("Released the lock on pid file " + this.path + " but could not remove the file: "
+					+ ex.getMessage());
+		}
+	}
+
+	private static void closeQuietly(PidFile pidFile) {
+		try {
+			pidFile.close();
+		}
+		catch (PidFileException ex) {
+			// the lock is released either way, and the path names another file: nothing of ours is left
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "ApplicationPidFile[" + this.path + ", PID " + getPid() + "]";
+	}
+
+}

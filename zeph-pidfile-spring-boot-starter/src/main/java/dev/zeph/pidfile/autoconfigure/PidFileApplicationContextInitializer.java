@@ -1,0 +1,155 @@
+package dev.zeph.pidfile.autoconfigure;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+
+import dev.zeph.pidfile.PidFileException;
+import dev.zeph.pidfile.UnsupportedPlatformException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.aot.AbstractAotProcessor;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+
+/**
+ * Takes the pid-file lock before the context is refreshed, so that a second instance stops
+ * before any bean exists: before it binds a port, opens a connection pool or fires a job.
+ * <p>
+ * The lock is registered from here as a disposable singleton: disposable beans are destroyed
+ * in reverse order of registration, so it is destroyed after every other bean and their
+ * {@code @PreDestroy} methods still run while this instance holds the lock. A startup that
+ * fails before refresh never destroys its beans, so an {@link ApplicationFailedEvent} listener
+ * releases the lock then.
+ * <p>
+ * Inactive when {@code zeph.pidfile.enabled=false} (nothing native is loaded), during AOT
+ * processing (the build is not the application), and in a child context (the root context of
+ * the hierarchy holds the lock for the process).
+ */
+class PidFileApplicationContextInitializer
+		implements ApplicationContextInitializer<ConfigurableApplicationContext>, Ordered {
+
+	/**
+	 * Early, so that the lock is the first disposable bean; after Boot's initializer that sets
+	 * a child context's parent, so that a child context can be recognized.
+	 */
+	static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
+
+	private static final String PREFIX = "zeph.pidfile";
+
+	private static final String SPRING_PID_FILE_PROPERTY = "spring.pid.file";
+
+	private static final Log logger = LogFactory.getLog(PidFileApplicationContextInitializer.class);
+
+	@Override
+	public void initialize(ConfigurableApplicationContext context) {
+		if (Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING) || context.getParent() != null) {
+			return;
+		}
+		Environment environment = context.getEnvironment();
+		PidFileProperties properties = Binder.get(environment)
+			.bind(PREFIX, PidFileProperties.class)
+			.orElseGet(PidFileProperties::new);
+		if (!properties.isEnabled()) {
+			return;
+		}
+		PidFileSettings settings = PidFileSettings.of(properties, environment);
+		checkNoSpringPidFileConflict(settings.path(), environment);
+		ApplicationPidFile pidFile = acquire(settings);
+		if (pidFile != null) {
+			register(context, pidFile, settings);
+		}
+	}
+
+	private void checkNoSpringPidFileConflict(Path path, Environment environment) {
+		String springPidFile = environment.getProperty(SPRING_PID_FILE_PROPERTY);
+		if (StringUtils.hasText(springPidFile) && isSameFile(springPidFile, path)) {
+			throw new PidFilePathConflictException(path, springPidFile);
+		}
+	}
+
+	private static boolean isSameFile(String springPidFile, Path path) {
+		try {
+			return Path.of(springPidFile).toAbsolutePath().normalize().equals(path.normalize());
+		}
+		catch (InvalidPathException ex) {
+			// not a path at all, so not ours: Boot's writer reports its own property
+			return false;
+		}
+	}
+
+	private @Nullable ApplicationPidFile acquire(PidFileSettings settings) {
+		try {
+			return ApplicationPidFile.acquire(settings.path());
+		}
+		catch (UnsupportedPlatformException ex) {
+			if (settings.explicitPath()) {
+				throw PidFileStartupException.of(ex, settings.alreadyRunningExitCode());
+			}
+			logger.warn("Starting without a pid file: " + ex.getMessage() + ". Set " + PidFileSettings.PATH_PROPERTY
+					+ " to make this an error, or " + PREFIX + ".enabled=false to silence this warning");
+			return null;
+		}
+		catch (PidFileException ex) {
+			throw PidFileStartupException.of(ex, settings.alreadyRunningExitCode());
+		}
+	}
+
+	private void register(ConfigurableApplicationContext context, ApplicationPidFile pidFile,
+			PidFileSettings settings) {
+		context.addApplicationListener(new ReleaseOnStartupFailure(context, pidFile));
+		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
+		if (!(beanFactory instanceof DefaultSingletonBeanRegistry registry)) {
+			pidFile.release();
+			throw new IllegalStateException("Cannot register pid file " + pidFile.getPath()
+					+ " for destruction: unexpected bean factory " + beanFactory.getClass().getName());
+		}
+		beanFactory.registerSingleton(ApplicationPidFile.BEAN_NAME, pidFile);
+		registry.registerDisposableBean(ApplicationPidFile.BEAN_NAME, pidFile::release);
+		if (settings.watchdogEnabled()) {
+			PidFileWatchdog watchdog = new PidFileWatchdog(pidFile, settings.checkInterval(), context);
+			beanFactory.registerSingleton(PidFileWatchdog.BEAN_NAME, watchdog);
+			registry.registerDisposableBean(PidFileWatchdog.BEAN_NAME, watchdog::stop);
+		}
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+	/**
+	 * Releases the lock when the startup of its context fails: a failure before refresh
+	 * leaves the context inactive, and closing an inactive context destroys no beans.
+	 */
+	private static final class ReleaseOnStartupFailure implements ApplicationListener<ApplicationFailedEvent> {
+
+		private final ConfigurableApplicationContext context;
+
+		private final ApplicationPidFile pidFile;
+
+		ReleaseOnStartupFailure(ConfigurableApplicationContext context, ApplicationPidFile pidFile) {
+			this.context = context;
+			this.pidFile = pidFile;
+		}
+
+		@Override
+		public void onApplicationEvent(ApplicationFailedEvent event) {
+			// a failed child context's event reaches its parent's listeners too
+			if (event.getApplicationContext() == this.context) {
+				this.pidFile.release();
+			}
+		}
+
+	}
+
+}

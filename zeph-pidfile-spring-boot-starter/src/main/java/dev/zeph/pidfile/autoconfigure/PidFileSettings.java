@@ -1,0 +1,64 @@
+package dev.zeph.pidfile.autoconfigure;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+
+/**
+ * The {@link PidFileProperties} checked and resolved. A bad value fails the startup with an
+ * {@link InvalidConfigurationPropertyValueException}, whose failure analysis names the
+ * property and where it was set: a mistyped value must not silently mean "no watchdog" or an
+ * exit code the shell truncates.
+ *
+ * @param path the pid file, absolute
+ * @param explicitPath whether {@code zeph.pidfile.path} was set, rather than defaulted
+ * @param checkInterval the watchdog's interval; zero when it is off
+ * @param alreadyRunningExitCode the exit code of a start refused as already running
+ */
+record PidFileSettings(Path path, boolean explicitPath, Duration checkInterval, int alreadyRunningExitCode) {
+
+	static final String PATH_PROPERTY = "zeph.pidfile.path";
+
+	static final String CHECK_INTERVAL_PROPERTY = "zeph.pidfile.check-interval";
+
+	static final String ALREADY_RUNNING_EXIT_CODE_PROPERTY = "zeph.pidfile.already-running-exit-code";
+
+	static PidFileSettings of(PidFileProperties properties, Environment environment) {
+		Duration checkInterval = properties.getCheckInterval();
+		if (checkInterval.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(CHECK_INTERVAL_PROPERTY, checkInterval,
+					"The interval must not be negative; 0 turns the watchdog off.");
+		}
+		int exitCode = properties.getAlreadyRunningExitCode();
+		if (exitCode < 1 || exitCode > 255) {
+			throw new InvalidConfigurationPropertyValueException(ALREADY_RUNNING_EXIT_CODE_PROPERTY, exitCode,
+					"An exit code must be between 1 and 255: 0 would report success, and a shell keeps only the low 8 bits.");
+		}
+		String configuredPath = properties.getPath();
+		Path path = (configuredPath != null) ? parse(configuredPath) : DefaultPidFilePath.resolve(environment);
+		return new PidFileSettings(path.toAbsolutePath(), configuredPath != null, checkInterval, exitCode);
+	}
+
+	private static Path parse(String configuredPath) {
+		if (!StringUtils.hasText(configuredPath)) {
+			throw new InvalidConfigurationPropertyValueException(PATH_PROPERTY, configuredPath,
+					"The path must not be empty; remove the property to use the default pid file.");
+		}
+		try {
+			return Path.of(configuredPath);
+		}
+		catch (InvalidPathException ex) {
+			throw new InvalidConfigurationPropertyValueException(PATH_PROPERTY, configuredPath,
+					"It is not a valid path: " + ex.getMessage());
+		}
+	}
+
+	boolean watchdogEnabled() {
+		return !this.checkInterval.isZero();
+	}
+
+}

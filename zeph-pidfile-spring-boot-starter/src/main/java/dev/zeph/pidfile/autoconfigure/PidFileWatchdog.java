@@ -1,0 +1,129 @@
+package dev.zeph.pidfile.autoconfigure;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Checks every interval that the path still names the locked file. A pid file in a
+ * temporary directory is a tmp cleaner's or an administrator's to delete, and while it is
+ * gone a second instance can start: the watchdog re-creates a deleted file at once (self-heal)
+ * and reports the loss when another process got there first.
+ * <p>
+ * A lifecycle bean, so that it starts when the context is refreshed (events cannot be
+ * published before) and stops when the context closes; its thread is a daemon named
+ * {@value #THREAD_NAME}, so that a thread dump shows it and it never keeps a JVM alive.
+ */
+final class PidFileWatchdog implements SmartLifecycle {
+
+	static final String BEAN_NAME = "zephPidFileWatchdog";
+
+	static final String THREAD_NAME = "zeph-pidfile-watchdog";
+
+	private static final Log logger = LogFactory.getLog(PidFileWatchdog.class);
+
+	private final ApplicationPidFile pidFile;
+
+	private final Duration interval;
+
+	private final ApplicationEventPublisher eventPublisher;
+
+	private @Nullable ScheduledExecutorService executor;
+
+	private volatile boolean lost;
+
+	PidFileWatchdog(ApplicationPidFile pidFile, Duration interval, ApplicationEventPublisher eventPublisher) {
+		this.pidFile = pidFile;
+		this.interval = interval;
+		this.eventPublisher = eventPublisher;
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.executor != null) {
+			return;
+		}
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, THREAD_NAME);
+			thread.setDaemon(true);
+			return thread;
+		});
+		long millis = Math.max(1, this.interval.toMillis());
+		executor.scheduleWithFixedDelay(this::check, millis, millis, TimeUnit.MILLISECONDS);
+		this.executor = executor;
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor;
+		synchronized (this) {
+			executor = this.executor;
+			this.executor = null;
+		}
+		if (executor != null) {
+			executor.shutdownNow();
+			try {
+				executor.awaitTermination(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	@Override
+	public synchronized boolean isRunning() {
+		return this.executor != null;
+	}
+
+	/**
+	 * One check. Never throws: an exception would cancel every later run of the task.
+	 */
+	void check() {
+		try {
+			OwnershipCheck check = this.pidFile.check();
+			switch (check.outcome()) {
+				case RECOVERED -> recovered(check);
+				case LOST -> lost(check);
+				case OWNED, RELEASED -> {
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Pid file watchdog could not check " + this.pidFile.getPath(), ex);
+		}
+	}
+
+	private void recovered(OwnershipCheck check) {
+		this.lost = false;
+		String what = switch (check.seen()) {
+			case DELETED -> "was deleted";
+			default -> "was replaced by a file nobody locked"
+					+ (check.pid().isPresent() ? " (it named PID " + check.pid().getAsLong() + ")" : "");
+		};
+		logger.warn("Pid file " + this.pidFile.getPath() + " " + what + "; locked the path again (PID "
+				+ this.pidFile.getPid() + ")");
+	}
+
+	private void lost(OwnershipCheck check) {
+		if (this.lost) {
+			return;
+		}
+		this.lost = true;
+		logger.error("Lost pid file " + this.pidFile.getPath() + " (PID " + this.pidFile.getPid() + "): it was "
+				+ check.seen().name().toLowerCase(Locale.ROOT) + " and cannot be locked again, so another instance"
+				+ " may be running. " + check.detail());
+		this.eventPublisher
+			.publishEvent(new PidFileLockLostEvent(this.pidFile, check.seen(), check.pid(), check.detail()));
+	}
+
+}

@@ -1,0 +1,32 @@
+package dev.zeph.pidfile;
+
+import java.nio.file.Path;
+import java.util.OptionalLong;
+
+/**
+ * Builds the core's refusals for failure-analyzer tests. Their constructors are
+ * package-private, and some refusals (a holder whose pid nobody can tell, a platform without
+ * flock) cannot be brought about on demand on a Linux test machine.
+ */
+public final class PidFileExceptions {
+
+	private PidFileExceptions() {
+	}
+
+	public static AlreadyRunningException alreadyRunning(Path path, OptionalLong holderPid) {
+		return new AlreadyRunningException(path, holderPid);
+	}
+
+	public static UnsafePidFileException unsafe(Path path, String reason) {
+		return new UnsafePidFileException(path, "lstat", reason, null);
+	}
+
+	public static NotAPidFileException notAPidFile(Path path) {
+		return new NotAPidFileException(path, "read");
+	}
+
+	public static UnsupportedPlatformException unsupportedPlatform(Path path, String detail) {
+		return new UnsupportedPlatformException(path, detail, null);
+	}
+
+}

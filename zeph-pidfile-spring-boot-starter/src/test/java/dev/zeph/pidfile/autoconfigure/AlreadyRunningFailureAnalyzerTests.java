@@ -1,0 +1,70 @@
+package dev.zeph.pidfile.autoconfigure;
+
+import java.nio.file.Path;
+import java.util.OptionalLong;
+
+import dev.zeph.pidfile.AlreadyRunningException;
+import dev.zeph.pidfile.PidFileExceptions;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link AlreadyRunningFailureAnalyzer}.
+ */
+class AlreadyRunningFailureAnalyzerTests {
+
+	private static final Path PATH = Path.of("/run/demo/demo.pid");
+
+	private final AlreadyRunningFailureAnalyzer analyzer = new AlreadyRunningFailureAnalyzer();
+
+	@Test
+	void analyzeWhenHolderPidIsKnownShouldNameItAndSayToStopIt() {
+		FailureAnalysis analysis = analyze(PidFileExceptions.alreadyRunning(PATH, OptionalLong.of(4242)));
+		assertThat(analysis.getDescription()).contains(PATH.toString()).contains("locked by PID 4242");
+		assertThat(analysis.getAction()).contains("Stop PID 4242")
+			.contains("kill 4242")
+			.contains("set 'zeph.pidfile.path' to another file")
+			.contains("In tests, set 'zeph.pidfile.enabled=false'");
+	}
+
+	@Test
+	void analyzeWhenHolderPidIsUnknownShouldSaySo() {
+		FailureAnalysis analysis = analyze(PidFileExceptions.alreadyRunning(PATH, OptionalLong.empty()));
+		assertThat(analysis.getDescription()).contains(PATH.toString()).contains("pid unknown");
+		assertThat(analysis.getAction()).contains("lslocks")
+			.contains("set 'zeph.pidfile.path' to another file")
+			.contains("zeph.pidfile.enabled=false")
+			.doesNotContain("Stop PID");
+	}
+
+	@Test
+	void analyzeWhenHeldByThisProcessShouldNameAnotherApplicationContext() {
+		long thisProcess = ProcessHandle.current().pid();
+		FailureAnalysis analysis = analyze(PidFileExceptions.alreadyRunning(PATH, OptionalLong.of(thisProcess)));
+		assertThat(analysis.getDescription())
+			.contains("locked by this process (another application context in this JVM)");
+		assertThat(analysis.getAction()).contains("Close the other application context")
+			.contains("zeph.pidfile.path")
+			.contains("zeph.pidfile.enabled=false")
+			.doesNotContain("kill");
+	}
+
+	@Test
+	void analyzeShouldFindTheRefusalInTheCauseChain() {
+		AlreadyRunningException cause = PidFileExceptions.alreadyRunning(PATH, OptionalLong.of(4242));
+		FailureAnalysis analysis = this.analyzer
+			.analyze(new IllegalStateException("startup failed", PidFileStartupException.of(cause, 75)));
+		assertThat(analysis).isNotNull();
+		assertThat(analysis.getCause()).isSameAs(cause);
+	}
+
+	private FailureAnalysis analyze(AlreadyRunningException cause) {
+		FailureAnalysis analysis = this.analyzer.analyze(PidFileStartupException.of(cause, 75));
+		assertThat(analysis).isNotNull();
+		return analysis;
+	}
+
+}

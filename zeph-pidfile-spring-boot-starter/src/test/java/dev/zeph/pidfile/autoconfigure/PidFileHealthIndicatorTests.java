@@ -1,0 +1,125 @@
+package dev.zeph.pidfile.autoconfigure;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+
+import dev.zeph.pidfile.PidFile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mockito.MockedStatic;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.mockStatic;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+
+/**
+ * Tests for {@link PidFileHealthIndicator}.
+ */
+class PidFileHealthIndicatorTests {
+
+	private static final long PID = ProcessHandle.current().pid();
+
+	@TempDir
+	Path temp;
+
+	private ApplicationPidFile pidFile;
+
+	@AfterEach
+	void release() {
+		if (this.pidFile != null) {
+			this.pidFile.release();
+		}
+	}
+
+	@Test
+	void healthWhenOwnedShouldBeUpWithPathPidAcquiredAtAndBackend() throws Exception {
+		Path path = this.temp.resolve("app.pid");
+		this.pidFile = ApplicationPidFile.acquire(path);
+		Health health = new PidFileHealthIndicator(this.pidFile).health();
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails()).containsEntry("path", path.toString())
+			.containsEntry("pid", PID)
+			.containsEntry("acquiredAt", this.pidFile.getAcquiredAt().toString())
+			.containsEntry("backend", this.pidFile.getNativeBackend());
+		assertThat(this.pidFile.getNativeBackend()).isIn("java.lang.foreign", "jnr-posix");
+	}
+
+	@Test
+	void healthWhenOwnedShouldCostOneOwnershipCheckAndNoProbeOfTheLock() {
+		ApplicationPidFile pidFile = mock(ApplicationPidFile.class);
+		given(pidFile.getOwnership()).willReturn(PidFile.Ownership.OWNED);
+		given(pidFile.getPath()).willReturn(Path.of("/tmp/app.pid"));
+		given(pidFile.getAcquiredAt()).willReturn(Instant.EPOCH);
+		given(pidFile.getNativeBackend()).willReturn("java.lang.foreign");
+		try (MockedStatic<PidFile> pidFiles = mockStatic(PidFile.class)) {
+			Health health = new PidFileHealthIndicator(pidFile).health();
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			pidFiles.verifyNoInteractions();
+		}
+		verify(pidFile, times(1)).getOwnership();
+	}
+
+	@Test
+	void healthWhenTheFileWasDeletedShouldBeDownNamingNobody() throws Exception {
+		Path path = this.temp.resolve("app.pid");
+		this.pidFile = ApplicationPidFile.acquire(path);
+		Files.delete(path);
+		Health health = new PidFileHealthIndicator(this.pidFile).health();
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails()).containsEntry("path", path.toString())
+			.containsEntry("ownership", "DELETED")
+			.containsEntry("applicationPid", PID)
+			.containsEntry("holder", "nobody")
+			.doesNotContainKey("pid");
+	}
+
+	@Test
+	void healthWhenAnotherProcessHoldsThePathShouldBeDownNamingItsPid() throws Exception {
+		Path path = this.temp.resolve("app.pid");
+		this.pidFile = ApplicationPidFile.acquire(path);
+		Files.delete(path);
+		Process holder = Flock.hold(path);
+		try {
+			Health health = new PidFileHealthIndicator(this.pidFile).health();
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails()).containsEntry("ownership", "REPLACED")
+				.containsEntry("holder", "PID " + holder.pid())
+				.containsEntry("pid", holder.pid())
+				.containsEntry("applicationPid", PID);
+		}
+		finally {
+			Flock.release(holder);
+		}
+	}
+
+	@Test
+	void healthWhenTheFileWasReplacedByAStaleOneShouldBeDownNamingNobody() throws Exception {
+		Path path = this.temp.resolve("app.pid");
+		this.pidFile = ApplicationPidFile.acquire(path);
+		Path replacement = Files.writeString(this.temp.resolve("replacement"), "2147483646\n");
+		Files.move(replacement, path, StandardCopyOption.REPLACE_EXISTING,
+				StandardCopyOption.ATOMIC_MOVE);
+		Health health = new PidFileHealthIndicator(this.pidFile).health();
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails()).containsEntry("ownership", "REPLACED")
+			.containsEntry("holder", "nobody (a stale file of PID 2147483646)")
+			.doesNotContainKey("pid");
+	}
+
+	@Test
+	void healthWithoutAPidFileShouldBeUnknown() {
+		Health health = new PidFileHealthIndicator(null).health();
+		assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
+		assertThat(health.getDetails()).containsKey("reason");
+	}
+
+}

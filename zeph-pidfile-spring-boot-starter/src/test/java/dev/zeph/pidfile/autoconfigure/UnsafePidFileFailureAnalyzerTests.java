@@ -1,0 +1,28 @@
+package dev.zeph.pidfile.autoconfigure;
+
+import java.nio.file.Path;
+
+import dev.zeph.pidfile.PidFileExceptions;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link UnsafePidFileFailureAnalyzer}.
+ */
+class UnsafePidFileFailureAnalyzerTests {
+
+	@Test
+	void analyzeShouldGiveTheReasonAndSayTheFileWasLeftAlone() {
+		Path path = Path.of("/tmp/demo.pid");
+		FailureAnalysis analysis = new UnsafePidFileFailureAnalyzer().analyze(
+				PidFileStartupException.of(PidFileExceptions.unsafe(path, "it is a symbolic link"), 75));
+		assertThat(analysis).isNotNull();
+		assertThat(analysis.getDescription()).contains("/tmp/demo.pid is not safe to use: it is a symbolic link")
+			.contains("left unchanged");
+		assertThat(analysis.getAction()).contains("zeph.pidfile.path").contains("regular file with one link");
+	}
+
+}
