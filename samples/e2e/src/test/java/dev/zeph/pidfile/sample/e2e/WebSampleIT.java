@@ -1,0 +1,228 @@
+package dev.zeph.pidfile.sample.e2e;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * The web sample's jar as a newcomer meets it: started twice, killed, terminated, its file
+ * taken away, and beside util-linux, start-stop-daemon and curl.
+ */
+class WebSampleIT {
+
+	private static final int EX_TEMPFAIL = 75;
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void secondInstanceShouldExit75NamingTheFirstWhileTheFirstStaysUp() throws Exception {
+		Path pidFile = this.temp.resolve("web.pid");
+		try (SampleProcess first = startWeb(pidFile)) {
+			int port = first.port();
+			byte[] content = Files.readAllBytes(pidFile);
+			assertThat(content).asString().isEqualTo(first.pid() + "\n");
+			try (SampleProcess second = SampleProcess.web(this.temp, "--zeph.pidfile.path=" + pidFile)) {
+				assertThat(second.awaitExit()).isEqualTo(EX_TEMPFAIL);
+				assertThat(second.output()).contains("APPLICATION FAILED TO START")
+					.contains(pidFile.toString())
+					.contains(Long.toString(first.pid()))
+					.doesNotContain("started on port");
+			}
+			assertThat(first.isAlive()).isTrue();
+			assertThat(Files.readAllBytes(pidFile)).isEqualTo(content);
+			String health = curl(port, "/actuator/health/pidfile");
+			assertThat(health).contains("\"status\":\"UP\"")
+				.contains("\"pid\":" + first.pid())
+				.contains(pidFile.toString());
+		}
+	}
+
+	@Test
+	void runningInstanceShouldHoldAnFlockThatFlockAndLslocksSee() throws Exception {
+		assumeThat(Command.available("flock") && Command.available("lslocks")).as("util-linux is installed").isTrue();
+		Path pidFile = this.temp.resolve("web.pid");
+		try (SampleProcess app = startWeb(pidFile)) {
+			app.port();
+			assertThat(Command.run("flock", "-n", pidFile.toString(), "true").exitCode()).isEqualTo(1);
+			String locks = Command.run("lslocks", "--noheadings", "--raw", "--output", "PID,TYPE,MODE,PATH").output();
+			assertThat(locks.lines()).contains(app.pid() + " FLOCK WRITE " + pidFile);
+		}
+	}
+
+	@Test
+	void startWhileFlockHoldsThePathShouldExit75NamingFlock() throws Exception {
+		assumeThat(Command.available("flock")).as("util-linux is installed").isTrue();
+		Path pidFile = this.temp.resolve("web.pid");
+		Process flock = new ProcessBuilder("flock", pidFile.toString(), "sleep", "600").start();
+		try {
+			SampleProcess.await(() -> Files.exists(pidFile) && isLocked(pidFile), "flock(1) to hold " + pidFile);
+			try (SampleProcess app = SampleProcess.web(this.temp, "--zeph.pidfile.path=" + pidFile)) {
+				assertThat(app.awaitExit()).isEqualTo(EX_TEMPFAIL);
+				assertThat(app.output()).contains(pidFile.toString()).contains(Long.toString(flock.pid()));
+			}
+		}
+		finally {
+			flock.descendants().forEach(ProcessHandle::destroyForcibly);
+			flock.destroyForcibly();
+		}
+	}
+
+	@Test
+	void startStopDaemonShouldSeeTheInstanceRunningThenStopped() throws Exception {
+		assumeThat(Command.available("start-stop-daemon")).as("dpkg's start-stop-daemon is installed").isTrue();
+		Path pidFile = this.temp.resolve("web.pid");
+		try (SampleProcess app = startWeb(pidFile)) {
+			app.port();
+			assertThat(startStopDaemonStatus(pidFile)).isZero();
+			assertThat(app.terminate()).isIn(0, 143);
+		}
+		assertThat(startStopDaemonStatus(pidFile)).isNotZero();
+	}
+
+	@Test
+	void sigtermShouldRemoveThePidFileAndFreeTheLock() throws Exception {
+		Path pidFile = this.temp.resolve("web.pid");
+		try (SampleProcess app = startWeb(pidFile)) {
+			app.port();
+			app.terminate();
+			assertThat(pidFile).doesNotExist();
+			assertThat(app.output()).contains("Released pid file");
+		}
+		if (Command.available("flock")) {
+			assertThat(Command.run("flock", "-n", pidFile.toString(), "true").exitCode()).isZero();
+		}
+	}
+
+	@Test
+	void sigkillShouldLeaveTheFileAndTheNextStartShouldReplaceIt() throws Exception {
+		Path pidFile = this.temp.resolve("web.pid");
+		long killed;
+		try (SampleProcess app = startWeb(pidFile)) {
+			app.port();
+			killed = app.pid();
+			app.kill();
+		}
+		assertThat(pidFile).hasContent(Long.toString(killed));
+		try (SampleProcess next = startWeb(pidFile)) {
+			next.port();
+			assertThat(next.output()).containsIgnoringCase("stale").contains(Long.toString(killed));
+			assertThat(pidFile).hasContent(Long.toString(next.pid()));
+		}
+	}
+
+	@Test
+	void deletedFileShouldBeRecreatedByTheWatchdog() throws Exception {
+		Path pidFile = this.temp.resolve("web.pid");
+		try (SampleProcess app = startWeb(pidFile, "--zeph.pidfile.check-interval=500ms")) {
+			int port = app.port();
+			Files.delete(pidFile);
+			SampleProcess.await(() -> Files.exists(pidFile), "the watchdog to recreate " + pidFile);
+			SampleProcess.await(() -> read(pidFile).equals(app.pid() + "\n"), "the pid in the recreated file");
+			assertThat(curl(port, "/actuator/health/pidfile")).contains("\"status\":\"UP\"");
+			if (Command.available("flock")) {
+				assertThat(Command.run("flock", "-n", pidFile.toString(), "true").exitCode()).isEqualTo(1);
+			}
+		}
+	}
+
+	@Test
+	void symlinkAtThePathShouldExit73AndLeaveTheTargetUnchanged() throws Exception {
+		Path target = Files.writeString(this.temp.resolve("precious.txt"), "do not touch\n");
+		Path pidFile = Files.createSymbolicLink(this.temp.resolve("web.pid"), target);
+		assertRefused(pidFile, "symbolic link");
+		assertThat(target).hasContent("do not touch");
+		assertThat(Files.isSymbolicLink(pidFile)).isTrue();
+	}
+
+	@Test
+	void directoryAtThePathShouldExit73() throws Exception {
+		Path pidFile = Files.createDirectory(this.temp.resolve("web.pid"));
+		assertRefused(pidFile, "directory");
+		assertThat(pidFile).isDirectory();
+	}
+
+	@Test
+	void fileWithOtherContentShouldExit73AndLeaveItUnchanged() throws Exception {
+		byte[] notes = "my notes, not a pid\n".getBytes();
+		Path pidFile = Files.write(this.temp.resolve("notes.txt"), notes);
+		assertRefused(pidFile, "does not look like a pid file");
+		assertThat(Files.readAllBytes(pidFile)).isEqualTo(notes);
+	}
+
+	@Test
+	void unwritableLocationShouldExit73NamingTheErrno() throws Exception {
+		Path directory = Files.createDirectory(this.temp.resolve("ro"));
+		boolean root = "root".equals(System.getProperty("user.name"));
+		assumeThat(root).as("mounting a read-only file system needs root").isTrue();
+		assumeThat(Command.run("mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", directory.toString()).exitCode())
+			.isZero();
+		try {
+			assertRefused(directory.resolve("web.pid"), "EROFS");
+		}
+		finally {
+			Command.run("umount", directory.toString());
+		}
+	}
+
+	@Test
+	void startOnJava22OrLaterShouldPrintNoWarning() throws Exception {
+		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(22);
+		try (SampleProcess app = startWeb(this.temp.resolve("web.pid"))) {
+			app.port();
+			assertThat(app.output().lines()).noneMatch((line) -> line.startsWith("WARNING:"));
+			assertThat(curl(app.port(), "/actuator/health/pidfile")).contains("java.lang.foreign");
+		}
+	}
+
+	private SampleProcess startWeb(Path pidFile, String... args) throws Exception {
+		String[] all = Arrays.copyOf(new String[] { "--zeph.pidfile.path=" + pidFile }, args.length + 1);
+		System.arraycopy(args, 0, all, 1, args.length);
+		return SampleProcess.web(this.temp, all);
+	}
+
+	private void assertRefused(Path pidFile, String cause) throws Exception {
+		try (SampleProcess app = SampleProcess.web(this.temp, "--zeph.pidfile.path=" + pidFile)) {
+			assertThat(app.awaitExit()).as(app.output()).isEqualTo(73);
+			assertThat(app.output()).contains("APPLICATION FAILED TO START")
+				.contains(pidFile.toString())
+				.contains(cause)
+				.doesNotContain("started on port");
+		}
+	}
+
+	private static String curl(int port, String path) throws Exception {
+		Command curl = Command.run("curl", "-sS", "http://127.0.0.1:" + port + path);
+		assertThat(curl.exitCode()).as(curl.output()).isZero();
+		return curl.output();
+	}
+
+	private static int startStopDaemonStatus(Path pidFile) throws Exception {
+		return Command.run("start-stop-daemon", "--status", "--pidfile", pidFile.toString()).exitCode();
+	}
+
+	private static boolean isLocked(Path pidFile) {
+		try {
+			return Command.run("flock", "-n", pidFile.toString(), "true").exitCode() == 1;
+		}
+		catch (Exception ex) {
+			return false;
+		}
+	}
+
+	private static String read(Path file) {
+		try {
+			return Files.readString(file);
+		}
+		catch (Exception ex) {
+			return "";
+		}
+	}
+
+}
