@@ -167,19 +167,19 @@ final class ForeignNativeAccess implements NativeAccess {
 
 	@Override
 	public @Nullable FileStatus lstat(String path) throws ErrnoException {
-		return invoke((state, arena) -> {
-			MemorySegment stat = arena.allocate(STAT_SIZE, 8);
-			return exists("lstat", (int) LSTAT.invokeExact(state, arena.allocateFrom(path), stat), state)
-					? status(stat) : null;
-		});
+		return pathStat(LSTAT, "lstat", path);
 	}
 
 	@Override
 	public @Nullable FileStatus stat(String path) throws ErrnoException {
+		return pathStat(STAT, "stat", path);
+	}
+
+	private static @Nullable FileStatus pathStat(MethodHandle call, String name, String path) throws ErrnoException {
 		return invoke((state, arena) -> {
 			MemorySegment stat = arena.allocate(STAT_SIZE, 8);
-			return exists("stat", (int) STAT.invokeExact(state, arena.allocateFrom(path), stat), state)
-					? status(stat) : null;
+			return exists(name, (int) call.invokeExact(state, arena.allocateFrom(path), stat), state) ? status(stat)
+					: null;
 		});
 	}
 
