@@ -2,6 +2,7 @@ package dev.zeph.pidfile;
 
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Who holds the lock on a file we could not lock. The kernel's {@code /proc/locks} is asked
@@ -26,11 +27,15 @@ final class HolderLookup {
 
 	private final NativeAccess nativeAccess;
 
-	private final ProcLocks procLocks;
+	private final Function<FileStatus, ProcLocks.Holders> lockTable;
 
 	HolderLookup(NativeAccess nativeAccess, ProcLocks procLocks) {
+		this(nativeAccess, procLocks::holders);
+	}
+
+	HolderLookup(NativeAccess nativeAccess, Function<FileStatus, ProcLocks.Holders> lockTable) {
 		this.nativeAccess = nativeAccess;
-		this.procLocks = procLocks;
+		this.lockTable = lockTable;
 	}
 
 	/**
@@ -46,7 +51,7 @@ final class HolderLookup {
 			if (this.nativeAccess.tryLock(fd, exclusive)) {
 				return Result.FREE;
 			}
-			ProcLocks.Holders holders = this.procLocks.holders(file);
+			ProcLocks.Holders holders = this.lockTable.apply(file);
 			OptionalLong written = written(fd, buffer);
 			if (holders.exclusive().isPresent()) {
 				if (holders.exclusive().equals(written) || attempt >= SILENT_HOLDER_ATTEMPTS) {

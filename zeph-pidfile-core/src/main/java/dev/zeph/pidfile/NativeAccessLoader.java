@@ -8,14 +8,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * Chooses and loads the native backend once, on first use rather than at class load, so that
  * an unsupported platform fails at {@code acquire} with a clear message and an application
- * that never acquires loads nothing native. On Java 22+ on Linux {@code java.lang.foreign}
- * serves and no jnr class is loaded; elsewhere jnr-posix serves.
+ * that never acquires loads nothing native. On Linux, {@code java.lang.foreign} serves Java
+ * 22+ (no jnr class is loaded) and a narrow jnr-ffi binding serves Java 17 to 21; elsewhere
+ * (macOS) jnr-posix serves, which knows each platform's {@code struct stat}.
  */
 final class NativeAccessLoader {
 
 	/**
-	 * System property that picks the backend: {@code jnr}, {@code foreign}, or {@code auto}
-	 * (the default).
+	 * System property that picks the backend: {@code auto} (the default), {@code foreign},
+	 * {@code jnr} (jnr-ffi on Linux, jnr-posix elsewhere) or {@code jnr-posix}.
 	 */
 	static final String BACKEND_PROPERTY = "zeph.pidfile.native";
 
@@ -48,13 +49,14 @@ final class NativeAccessLoader {
 					osName + " has no flock(2); zeph-pidfile supports Linux and macOS", null);
 		}
 		String backend = choice.trim().toLowerCase(Locale.ROOT);
-		if (!backend.equals("auto") && !backend.equals("jnr") && !backend.equals("foreign")) {
+		if (!backend.equals("auto") && !backend.equals("jnr") && !backend.equals("foreign")
+				&& !backend.equals("jnr-posix")) {
 			throw new UnsupportedPlatformException(path,
-					"-D" + BACKEND_PROPERTY + "=" + choice + " names no backend; use auto, foreign or jnr", null);
+					"-D" + BACKEND_PROPERTY + "=" + choice + " names no backend; use auto, foreign, jnr or jnr-posix",
+					null);
 		}
-		boolean foreignSupported = javaFeature >= 22 && osName.equals("Linux")
-				&& (osArch.equals("amd64") || osArch.equals("x86_64") || osArch.equals("aarch64"));
-		if (backend.equals("foreign") || (backend.equals("auto") && foreignSupported)) {
+		boolean linux = LinuxAbi.isSupported(osName, osArch);
+		if (backend.equals("foreign") || (backend.equals("auto") && linux && javaFeature >= 22)) {
 			try {
 				return (NativeAccess) Class.forName(FOREIGN_CLASS).getDeclaredConstructor().newInstance();
 			}
@@ -67,11 +69,11 @@ final class NativeAccessLoader {
 			}
 		}
 		try {
-			return new JnrNativeAccess();
+			return (linux && !backend.equals("jnr-posix")) ? new JnrFfiNativeAccess() : new JnrNativeAccess();
 		}
 		catch (LinkageError | RuntimeException ex) {
 			throw new UnsupportedPlatformException(path,
-					"jnr-posix cannot call flock(2) on " + osName + "/" + osArch + ": " + ex, ex);
+					"jnr cannot call flock(2) on " + osName + "/" + osArch + ": " + ex, ex);
 		}
 	}
 

@@ -2,9 +2,10 @@ package dev.zeph.pidfile;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,8 +14,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link HolderLookup}: telling who holds a lock when the file does not say yet.
+ * The other holder is a second open file description in this JVM; what it does between two
+ * looks is played from the lock table callback, so that no test depends on timing.
  */
 class HolderLookupTests {
+
+	private static final ProcLocks.Holders NO_PROC_LOCKS = ProcLocks.Holders.UNKNOWN;
 
 	@TempDir
 	Path temp;
@@ -23,110 +28,123 @@ class HolderLookupTests {
 
 	private Path path;
 
+	private int holder;
+
+	private int waiter;
+
 	@BeforeEach
 	void setUp() throws Exception {
 		this.nativeAccess = NativeAccessLoader.get(this.temp);
 		this.path = Files.createFile(this.temp.resolve("app.pid"));
+		this.holder = this.nativeAccess.open(this.path.toString(), true);
+		this.waiter = this.nativeAccess.open(this.path.toString(), true);
+	}
+
+	@AfterEach
+	void closeBoth() {
+		this.nativeAccess.close(this.waiter);
+		this.nativeAccess.close(this.holder);
 	}
 
 	@Test
 	void findWhenContentArrivesLateShouldRetryUntilItIsWritten() throws Exception {
-		int holder = lockedByAnotherOpen();
-		int waiter = this.nativeAccess.open(this.path.toString(), false);
-		try {
-			// a holder between its flock and its write; no /proc/locks, as on macOS
-			CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
-				try {
-					Files.writeString(this.path, "4242\n");
-				}
-				catch (Exception ex) {
-					throw new RuntimeException(ex);
-				}
-			}, CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS));
-			HolderLookup lookup = new HolderLookup(this.nativeAccess, new ProcLocks(this.temp.resolve("no-proc")));
-			HolderLookup.Result result = lookup.find(waiter, this.nativeAccess.fstat(waiter), false);
-			write.join();
-			assertThat(result.free()).isFalse();
-			assertThat(result.holder()).hasValue(4242);
-		}
-		finally {
-			this.nativeAccess.close(waiter);
-			this.nativeAccess.close(holder);
-		}
+		holdExclusive();
+		AtomicInteger looks = new AtomicInteger();
+		// a holder between its flock and its write, and no /proc/locks, as on macOS
+		HolderLookup lookup = new HolderLookup(this.nativeAccess, (file) -> {
+			if (looks.incrementAndGet() == 3) {
+				write("4242\n");
+			}
+			return NO_PROC_LOCKS;
+		});
+		HolderLookup.Result result = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true);
+		assertThat(result.free()).isFalse();
+		assertThat(result.holder()).hasValue(4242);
+		assertThat(looks).hasValue(3);
 	}
 
 	@Test
 	void findWhenContentStaysEmptyWithoutProcLocksShouldReportPidUnknown() throws Exception {
-		int holder = lockedByAnotherOpen();
-		int waiter = this.nativeAccess.open(this.path.toString(), false);
-		try {
-			HolderLookup lookup = new HolderLookup(this.nativeAccess, new ProcLocks(this.temp.resolve("no-proc")));
-			HolderLookup.Result result = lookup.find(waiter, this.nativeAccess.fstat(waiter), false);
-			assertThat(result.free()).isFalse();
-			assertThat(result.holder()).isEmpty();
-		}
-		finally {
-			this.nativeAccess.close(waiter);
-			this.nativeAccess.close(holder);
-		}
+		holdExclusive();
+		HolderLookup lookup = new HolderLookup(this.nativeAccess, (file) -> NO_PROC_LOCKS);
+		HolderLookup.Result result = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true);
+		assertThat(result.free()).isFalse();
+		assertThat(result.holder()).isEmpty();
 	}
 
 	@Test
 	void findWhenContentStaysEmptyShouldAskProcLocks() throws Exception {
-		int holder = lockedByAnotherOpen();
-		int waiter = this.nativeAccess.open(this.path.toString(), false);
-		try {
-			HolderLookup.Result result = new HolderLookup(this.nativeAccess, new ProcLocks()).find(waiter,
-					this.nativeAccess.fstat(waiter), false);
-			assertThat(result.holder()).hasValue(ProcessHandle.current().pid());
-		}
-		finally {
-			this.nativeAccess.close(waiter);
-			this.nativeAccess.close(holder);
-		}
+		holdExclusive();
+		HolderLookup.Result result = new HolderLookup(this.nativeAccess, new ProcLocks()).find(this.waiter,
+				this.nativeAccess.fstat(this.waiter), true);
+		assertThat(result.free()).isFalse();
+		assertThat(result.holder()).hasValue(ProcessHandle.current().pid());
+	}
+
+	@Test
+	void findWhenProcLocksNamesTheWriterOfTheContentShouldAnswerAtOnce() throws Exception {
+		write("4242\n");
+		holdExclusive();
+		AtomicInteger looks = new AtomicInteger();
+		HolderLookup lookup = new HolderLookup(this.nativeAccess, (file) -> {
+			looks.incrementAndGet();
+			return new ProcLocks.Holders(true, OptionalLong.of(4242), false);
+		});
+		assertThat(lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true).holder()).hasValue(4242);
+		assertThat(looks).hasValue(1);
 	}
 
 	@Test
 	void findWhenOnlyAShortSharedProbeHoldsShouldWaitItOutAndLock() throws Exception {
-		Files.writeString(this.path, "4242\n");
-		int prober = this.nativeAccess.open(this.path.toString(), false);
-		assertThat(this.nativeAccess.tryLock(prober, false)).isTrue();
-		int waiter = this.nativeAccess.open(this.path.toString(), true);
-		try {
-			// someone's "is it running?" probe holds LOCK_SH for a moment; the stale pid is not a holder
-			CompletableFuture.runAsync(() -> this.nativeAccess.close(prober),
-					CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS));
-			HolderLookup.Result result = new HolderLookup(this.nativeAccess, new ProcLocks()).find(waiter,
-					this.nativeAccess.fstat(waiter), true);
-			assertThat(result.free()).isTrue();
-		}
-		finally {
-			this.nativeAccess.close(waiter);
-		}
+		write("4242\n");
+		assertThat(this.nativeAccess.tryLock(this.holder, false)).isTrue();
+		// someone's "is it running?" probe holds LOCK_SH for a moment; the stale pid is not a holder
+		HolderLookup lookup = new HolderLookup(this.nativeAccess, (file) -> {
+			release();
+			return new ProcLocks.Holders(true, OptionalLong.empty(), true);
+		});
+		assertThat(lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true).free()).isTrue();
 	}
 
 	@Test
 	void findWhenSilentExclusiveHolderLetsGoShouldWaitItOutAndLock() throws Exception {
 		// systemd-tmpfiles locks a stale file for a moment before deleting it; its pid is not in the file
-		Files.writeString(this.path, "4242\n");
-		int holder = lockedByAnotherOpen();
-		int waiter = this.nativeAccess.open(this.path.toString(), true);
-		try {
-			CompletableFuture.runAsync(() -> this.nativeAccess.close(holder),
-					CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS));
-			HolderLookup.Result result = new HolderLookup(this.nativeAccess, new ProcLocks()).find(waiter,
-					this.nativeAccess.fstat(waiter), true);
-			assertThat(result.free()).isTrue();
-		}
-		finally {
-			this.nativeAccess.close(waiter);
-		}
+		write("4242\n");
+		holdExclusive();
+		HolderLookup lookup = new HolderLookup(this.nativeAccess, (file) -> {
+			release();
+			return new ProcLocks.Holders(true, OptionalLong.of(999), false);
+		});
+		assertThat(lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true).free()).isTrue();
 	}
 
-	private int lockedByAnotherOpen() throws Exception {
-		int fd = this.nativeAccess.open(this.path.toString(), true);
-		assertThat(this.nativeAccess.tryLock(fd, true)).isTrue();
-		return fd;
+	@Test
+	void findWhenSilentExclusiveHolderStaysShouldNameItFromProcLocks() throws Exception {
+		write("4242\n");
+		holdExclusive();
+		HolderLookup lookup = new HolderLookup(this.nativeAccess,
+				(file) -> new ProcLocks.Holders(true, OptionalLong.of(999), false));
+		HolderLookup.Result result = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true);
+		assertThat(result.free()).isFalse();
+		assertThat(result.holder()).hasValue(999);
+	}
+
+	private void holdExclusive() throws Exception {
+		assertThat(this.nativeAccess.tryLock(this.holder, true)).isTrue();
+	}
+
+	private void release() {
+		this.nativeAccess.close(this.holder);
+		this.holder = -1;
+	}
+
+	private void write(String content) {
+		try {
+			Files.writeString(this.path, content);
+		}
+		catch (Exception ex) {
+			throw new RuntimeException(ex);
+		}
 	}
 
 }

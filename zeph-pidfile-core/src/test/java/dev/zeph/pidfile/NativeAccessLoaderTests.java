@@ -47,13 +47,28 @@ class NativeAccessLoaderTests {
 	}
 
 	@Test
-	void loadOnJava17ShouldUseJnr() throws Exception {
-		assertThat(NativeAccessLoader.load("Linux", "amd64", "auto", 17, PATH).name()).isEqualTo("jnr-posix");
+	void loadOnJava17OnLinuxShouldUseTheNarrowJnrFfiBinding() throws Exception {
+		assertThat(NativeAccessLoader.load("Linux", System.getProperty("os.arch"), "auto", 17, PATH).name())
+			.isEqualTo("jnr-ffi");
 	}
 
 	@Test
 	void loadWhenJnrForcedShouldUseJnrOnAnyJdk() throws Exception {
-		assertThat(NativeAccessLoader.load("Linux", "amd64", "jnr", 25, PATH).name()).isEqualTo("jnr-posix");
+		assertThat(NativeAccessLoader.load("Linux", System.getProperty("os.arch"), "jnr", 25, PATH).name())
+			.isEqualTo("jnr-ffi");
+	}
+
+	@Test
+	void loadWhenJnrPosixForcedShouldUseJnrPosix() throws Exception {
+		assertThat(NativeAccessLoader.load("Linux", System.getProperty("os.arch"), "jnr-posix", 17, PATH).name())
+			.isEqualTo("jnr-posix");
+	}
+
+	@Test
+	void loadOnAnUnknownLinuxArchitectureShouldUseJnrPosix() throws Exception {
+		// jnr-posix knows struct stat on more platforms than our own bindings do
+		assumeThat(System.getProperty("os.arch")).isIn("amd64", "aarch64");
+		assertThat(NativeAccessLoader.load("Linux", "riscv64", "auto", 17, PATH).name()).isEqualTo("jnr-posix");
 	}
 
 	@Test
@@ -81,7 +96,7 @@ class NativeAccessLoaderTests {
 	@Test
 	void acquireOnJava22OrLaterShouldLoadNoJnrClassAndPrintNoWarning() throws Exception {
 		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(22);
-		assumeThat(System.getProperty(NativeAccessLoader.BACKEND_PROPERTY)).isNotEqualTo("jnr");
+		assumeThat(System.getProperty(NativeAccessLoader.BACKEND_PROPERTY, "auto")).isIn("auto", "foreign");
 		List<String> command = ChildJvm.command(List.of("-Xlog:class+load=info:stdout"), InspectMain.class,
 				this.temp.resolve("app.pid").toString());
 		Process child = new ProcessBuilder(command).start();
@@ -97,14 +112,24 @@ class NativeAccessLoaderTests {
 	}
 
 	@Test
-	void acquireWhenJnrForcedShouldLoadJnr() throws Exception {
+	void acquireWithJnrShouldLoadOnlyTheNarrowBindingNotJnrPosix() throws Exception {
+		String output = classLoadLog("jnr");
+		assertThat(output).contains("backend jnr-ffi").contains("jnr.ffi.LibraryLoader ").doesNotContain("jnr.posix.");
+	}
+
+	@Test
+	void acquireWhenJnrPosixForcedShouldLoadJnrPosix() throws Exception {
+		assertThat(classLoadLog("jnr-posix")).contains("backend jnr-posix").contains("jnr.posix.POSIX ");
+	}
+
+	private String classLoadLog(String backend) throws Exception {
 		List<String> command = ChildJvm.command(
-				List.of("-D" + NativeAccessLoader.BACKEND_PROPERTY + "=jnr", "-Xlog:class+load=info:stdout"),
+				List.of("-D" + NativeAccessLoader.BACKEND_PROPERTY + "=" + backend, "-Xlog:class+load=info:stdout"),
 				InspectMain.class, this.temp.resolve("app.pid").toString());
 		Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
 		String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(child.waitFor()).isZero();
-		assertThat(output).contains("backend jnr-posix").contains("jnr.posix.POSIX ");
+		assertThat(child.waitFor()).as(output).isZero();
+		return output;
 	}
 
 }

@@ -189,8 +189,12 @@ class PidFileTests {
 
 	@Test
 	void nativeBackendShouldFollowTheJdkAndTheSystemProperty() throws Exception {
-		String expected = ("jnr".equals(System.getProperty(NativeAccessLoader.BACKEND_PROPERTY))
-				|| Runtime.version().feature() < 22) ? "jnr-posix" : "java.lang.foreign";
+		String choice = System.getProperty(NativeAccessLoader.BACKEND_PROPERTY, "auto");
+		String expected = switch (choice) {
+			case "jnr-posix" -> "jnr-posix";
+			case "jnr" -> "jnr-ffi";
+			default -> (Runtime.version().feature() < 22) ? "jnr-ffi" : "java.lang.foreign";
+		};
 		try (PidFile pidFile = PidFile.acquire(this.temp.resolve("app.pid"))) {
 			assertThat(pidFile.nativeBackend()).isEqualTo(expected);
 		}
