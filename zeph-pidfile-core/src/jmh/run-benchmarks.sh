@@ -11,9 +11,12 @@
 # 3. alternates C and Java: C, Java(cfg 1), C, Java(cfg 2), C, Java(cfg 1), ..., C. Each Java
 #    run is compared with the C runs just before and just after it (the median of their 2 x 3
 #    rounds), so both sides see the same minute and the same noise;
-# 4. prints Java/C ratios per configuration: the median over rounds, with min-max.
+# 4. prints Java/C ratios per configuration: the median over rounds, with min-max. A Java run's
+#    time is the median of its one-second JMH iterations (each an average, in us/op).
 #
-# Both sides make their files in one temporary directory, so on one file system.
+# Both sides make their files in one temporary directory, at the same depth, so on one file
+# system: BENCH_DIR (default ${TMPDIR:-/tmp}) picks it; /dev/shm is a tmpfs like /run, where
+# pid files usually live, and much less noisy than a disk shared with other work.
 # Environment: ROUNDS (4), FLOOR_ITERATIONS (20000 per C round), WARMUP and MEASURE (5 and 5
 # one-second JMH iterations), CONFIGS ("jdk25-ffm jdk17-jnr"; "jdk25-jnr" is also known),
 # JDK17_HOME, JDK25_HOME, SKIP_BUILD=1 (reuse the last build), JMH_EXTRA (more JMH options,
@@ -58,8 +61,11 @@ for config in $CONFIGS; do config_java "$config" >/dev/null; done
 
 out="$module/target/benchmarks/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
-work=$(mktemp -d "${TMPDIR:-/tmp}/zeph-pidfile-bench.XXXXXX")
+BENCH_DIR=${BENCH_DIR:-${TMPDIR:-/tmp}}
+work=$(mktemp -d "$BENCH_DIR/zeph-pidfile-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# C's pid file one directory down, like Java's ($work/jmhNNN/cycle.pid): the same path walk
+mkdir "$work/floor"
 
 # --- build
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
@@ -69,8 +75,10 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 jar=$(ls "$module"/target/zeph-pidfile-core-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -1)
 [ -n "$jar" ] && [ -f "$module/target/jmh-dependencies.txt" ] || die "no benchmark build in $module/target"
-unzip -l "$jar" | grep -q 'META-INF/versions/22/dev/zeph/pidfile/ForeignNativeAccess.class' \
-  || die "$jar has no java.lang.foreign backend: was it built on JDK 22+?"
+case "$("$JDK25_HOME/bin/jar" tf "$jar")" in
+  *META-INF/versions/22/dev/zeph/pidfile/ForeignNativeAccess.class*) ;;
+  *) die "$jar has no java.lang.foreign backend: was it built on JDK 22+?" ;;
+esac
 classpath="$jar:$module/target/test-classes:$(cat "$module/target/jmh-dependencies.txt")"
 
 gcc -O2 -o "$work/syscall-floor" "$floor_source"
@@ -80,21 +88,22 @@ gcc -O2 -o "$work/syscall-floor" "$floor_source"
   echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "cpu:     $(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
   echo "kernel:  $(uname -sr)"
-  echo "fs:      $(df -T "$work" | awk 'NR==2 {print $2}') ($work)"
+  echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at the start"
+  echo "fs:      $(df -T "$work" | awk 'NR==2 {print $2}') ($BENCH_DIR)"
   echo "gcc:     $(gcc -dumpfullversion 2>/dev/null || gcc -dumpversion)"
   echo "JDK 17:  $("$JDK17_HOME/bin/java" -version 2>&1 | sed -n 2p)"
   echo "JDK 25:  $("$JDK25_HOME/bin/java" -version 2>&1 | sed -n 2p)"
-  echo "rounds:  $ROUNDS; C: $FLOOR_ITERATIONS calls x 3 per metric per run; JMH: 1 fork, ${WARMUP} x 1 s warm-up, ${MEASURE} x 1 s measured"
+  echo "rounds:  $ROUNDS; C: $FLOOR_ITERATIONS calls x 3 per metric per run; JMH: 1 fork, ${WARMUP} x 1 s warm-up, ${MEASURE} x 1 s measured (median taken)"
 } | tee "$out/machine.txt"
 
 : >"$out/c.tsv"
 : >"$out/java.tsv"
 c_runs=0
 run_floor() {
-  "$work/syscall-floor" "$work/floor.pid" "$FLOOR_ITERATIONS" >"$out/c-$c_runs.txt"
+  "$work/syscall-floor" "$work/floor/floor.pid" "$FLOOR_ITERATIONS" >"$out/c-$c_runs.txt"
   awk -v run="$c_runs" '{print run "\t" $1 "\t" $2}' "$out/c-$c_runs.txt" >>"$out/c.tsv"
-  printf 'run-benchmarks: C   #%d  %s\n' "$c_runs" \
-    "$(awk '{printf "%s %s  ", $1, $2}' "$out/c-$c_runs.txt")"
+  printf 'run-benchmarks: C   #%d  %s [load %s]\n' "$c_runs" \
+    "$(awk '{printf "%s %s  ", $1, $2}' "$out/c-$c_runs.txt")" "$(cut -d' ' -f1 /proc/loadavg)"
   c_runs=$((c_runs + 1))
 }
 
@@ -105,18 +114,33 @@ run_java() {
   args="-Dzeph.bench.dir=$work $(config_jvm_args "$config")"
   local log="$out/jmh-$java_runs-$config.log" csv="$out/jmh-$java_runs-$config.csv"
   # shellcheck disable=SC2086
-  "$java" -cp "$classpath" org.openjdk.jmh.Main -f 1 -wi "$WARMUP" -w 1s -i "$MEASURE" -r 1s \
+  LC_ALL=C "$java" -cp "$classpath" org.openjdk.jmh.Main -f 1 -wi "$WARMUP" -w 1s -i "$MEASURE" -r 1s \
     -bm avgt -tu us -rf csv -rff "$csv" -jvmArgsAppend "$args" $JMH_EXTRA \
-    'dev.zeph.pidfile.bench.PidFileBenchmark' >"$log" 2>&1 || { tail -40 "$log"; die "JMH failed ($config)"; }
+    '^dev\.zeph\.pidfile\.bench\.PidFileBenchmark\.' >"$log" 2>&1 || { tail -40 "$log"; die "JMH failed ($config)"; }
   local backends
   backends=$(grep -o 'zeph-pidfile backend: .*' "$log" | sort -u)
   [ "$(echo "$backends" | wc -l)" = 1 ] && [ -n "$backends" ] || die "which backend ran? $log says: $backends"
-  awk -F, -v run="$java_runs" -v config="$config" -v round="$round" 'NR > 1 {
-      gsub(/"/, "", $1); n = split($1, name, "."); print run "\t" config "\t" round "\t" name[n] "\t" $5
-    }' "$csv" >>"$out/java.tsv"
-  printf 'run-benchmarks: %-9s #%d  %s  %s\n' "$config" "$java_runs" \
+  # run, config, round, benchmark, median of the measured iterations, JMH's mean
+  awk -v run="$java_runs" -v config="$config" -v round="$round" -v csv="$csv" '
+    function flush(   i, j, t, m) {
+      if (bench == "" || k == 0) return
+      for (i = 2; i <= k; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+      m = (k % 2) ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
+      median[bench] = m; k = 0
+    }
+    /^# Benchmark: / { flush(); n = split($3, name, "."); bench = name[n] }
+    /^Iteration +[0-9]+: / { for (i = 1; i <= NF; i++) if ($i == "us/op") v[++k] = $(i - 1) }
+    END {
+      flush()
+      while ((getline line < csv) > 0) {
+        if (line ~ /^"Benchmark"/) continue
+        split(line, f, ","); gsub(/"/, "", f[1]); n = split(f[1], name, ".")
+        if (name[n] in median) print run "\t" config "\t" round "\t" name[n] "\t" median[name[n]] "\t" f[5]
+      }
+    }' "$log" >>"$out/java.tsv"
+  printf 'run-benchmarks: %-9s #%d  %s  [%s; load %s]\n' "$config" "$java_runs" \
     "$(awk -F'\t' -v run="$java_runs" '$1 == run {printf "%s %.3f  ", $4, $5}' "$out/java.tsv")" \
-    "[${backends#zeph-pidfile backend: }]"
+    "${backends#zeph-pidfile backend: }" "$(cut -d' ' -f1 /proc/loadavg)"
   java_runs=$((java_runs + 1))
 }
 
@@ -129,7 +153,7 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 run_floor
-echo "run-benchmarks: measured in $(( $(date +%s) - start )) s"
+echo "run-benchmarks: measured in $(( $(date +%s) - start )) s; load $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 
 echo
 "$JDK17_HOME/bin/java" -cp "$module/target/test-classes" dev.zeph.pidfile.bench.FloorRatios "$out" | tee "$out/table.md"

@@ -1,6 +1,10 @@
 package dev.zeph.pidfile.bench;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +17,8 @@ import java.util.Map;
  * Turns the samples that {@code run-benchmarks.sh} collected into the table of Java/C ratios.
  * <p>
  * {@code c.tsv} holds {@code run metric us} (three rounds per metric per C run) and
- * {@code java.tsv} holds {@code run config round benchmark us}. Java run {@code j} ran between
+ * {@code java.tsv} holds {@code run config round benchmark us mean}, where {@code us} is the
+ * median of the run's measured JMH iterations and {@code mean} JMH's score. Java run {@code j} ran between
  * C runs {@code j} and {@code j + 1}; its floor is the median of those two C runs' rounds.
  * Each configuration's ratio is then the median over its Java runs, with the min and max.
  */
@@ -21,7 +26,7 @@ public final class FloorRatios {
 
 	/** benchmark, C metric, what the issue allows, and what each side does. */
 	private static final String[][] CALLS = {
-			{ "acquireRelease", "cycle", "1.3", "acquire+release", "C: open, flock, fstat, lstat, pwrite, ftruncate, lstat, unlink, close" },
+			{ "acquireRelease", "cycle", "1.3", "acquire+release", "C: open, flock, fstat, lstat, pwrite, ftruncate, lstat, unlink, close; Java: also geteuid, stat of the directory, lstat before the open (O_CREAT|O_EXCL), pread of any old pid" },
 			{ "ownershipCheck", "verify", "1.5", "ownership check", "C: fstat + lstat; Java: one lstat" },
 			{ "inspectHeld", "probe", "2.0", "inspect held path", "C: open, flock(LOCK_SH|LOCK_NB), close; Java: also fstat, /proc/locks and pread to name the holder" } };
 
@@ -32,6 +37,8 @@ public final class FloorRatios {
 	}
 
 	public static void main(String[] args) throws IOException {
+		// UTF-8 whatever the locale: the table has µ, × and ≤
+		PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
 		Path out = Path.of(args[0]);
 		List<String[]> floor = rows(out.resolve("c.tsv"));
 		List<String[]> java = rows(out.resolve("java.tsv"));
@@ -87,16 +94,16 @@ public final class FloorRatios {
 				rounds.append('\n');
 			}
 		}
-		System.out.print(table);
-		System.out.println();
-		System.out.println("Per round, Java/C (Java µs / C µs):");
-		System.out.println();
-		System.out.print(rounds);
-		System.out.println();
-		System.out.println("What each side does:");
-		System.out.println();
+		stdout.print(table);
+		stdout.println();
+		stdout.println("Per round, Java/C (Java µs / C µs):");
+		stdout.println();
+		stdout.print(rounds);
+		stdout.println();
+		stdout.println("What each side does:");
+		stdout.println();
 		for (String[] call : CALLS) {
-			System.out.println("- " + call[3] + " (" + call[0] + " vs. C " + call[1] + "): " + call[4]);
+			stdout.println("- " + call[3] + " (" + call[0] + " vs. C " + call[1] + "): " + call[4]);
 		}
 	}
 
