@@ -83,6 +83,11 @@ classpath="$jar:$module/target/test-classes:$(cat "$module/target/jmh-dependenci
 
 gcc -O2 -o "$work/syscall-floor" "$floor_source"
 
+load=$(cut -d' ' -f1 /proc/loadavg)
+if awk -v load="$load" -v cores="$(nproc)" 'BEGIN { exit !(load > cores) }'; then
+  echo "run-benchmarks: warning: load average $load on $(nproc) cores; the ratios hold up to noise, the times less so" >&2
+fi
+
 # --- the machine
 {
   echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
