@@ -3,6 +3,7 @@
 # (java.lang.foreign) and JDK 17 (jnr-posix) against ../shared/perf/syscall-floor.c, as ratios.
 #
 #   zeph-pidfile-core/src/jmh/run-benchmarks.sh            # about 6 minutes on 2 cores
+#   BENCH_DIR=/dev/shm zeph-pidfile-core/src/jmh/run-benchmarks.sh   # on a tmpfs, like /run
 #
 # 1. builds the module once with -Pbenchmarks on JDK 25, so that the packaged multi-release jar
 #    carries the java.lang.foreign backend in META-INF/versions/22 (JDK 17 ignores it and uses
@@ -17,7 +18,7 @@
 # Both sides make their files in one temporary directory, at the same depth, so on one file
 # system: BENCH_DIR (default ${TMPDIR:-/tmp}) picks it; /dev/shm is a tmpfs like /run, where
 # pid files usually live, and much less noisy than a disk shared with other work.
-# Environment: ROUNDS (4), FLOOR_ITERATIONS (20000 per C round), WARMUP and MEASURE (5 and 5
+# Environment: ROUNDS (6), FLOOR_ITERATIONS (20000 per C round), WARMUP and MEASURE (3 and 4
 # one-second JMH iterations), CONFIGS ("jdk25-ffm jdk17-jnr"; "jdk25-jnr" is also known),
 # JDK17_HOME, JDK25_HOME, SKIP_BUILD=1 (reuse the last build), JMH_EXTRA (more JMH options,
 # such as "-prof gc"). Raw logs, CSVs and the table stay in zeph-pidfile-core/target/benchmarks/.
@@ -29,10 +30,10 @@ floor_source="$repo/../shared/perf/syscall-floor.c"
 
 JDK17_HOME=${JDK17_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
 JDK25_HOME=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-ROUNDS=${ROUNDS:-4}
+ROUNDS=${ROUNDS:-6}
 FLOOR_ITERATIONS=${FLOOR_ITERATIONS:-20000}
-WARMUP=${WARMUP:-5}
-MEASURE=${MEASURE:-5}
+WARMUP=${WARMUP:-3}
+MEASURE=${MEASURE:-4}
 CONFIGS=${CONFIGS:-"jdk25-ffm jdk17-jnr"}
 JMH_EXTRA=${JMH_EXTRA:-}
 
