@@ -82,20 +82,25 @@ public final class PidFile implements AutoCloseable {
 		String file = absolute.toString();
 		long pid = ProcessHandle.current().pid();
 		for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-			FileStatus existing = lstat(nativeAccess, absolute);
 			int fd;
-			if (existing == null) {
-				try {
-					fd = nativeAccess.create(file, FILE_MODE);
-				}
-				catch (ErrnoException ex) {
-					if (ex.is("EEXIST")) {
+			boolean created;
+			// The usual case first: no file, so O_CREAT|O_EXCL makes it. Only when that fails do we
+			// look at the path; O_EXCL never follows a link, so whatever is there (a link, a
+			// directory, someone's file) is refused, or opened, exactly as if we had looked first,
+			// and an error that the look would have met first is reported as the look's.
+			try {
+				fd = nativeAccess.create(file, FILE_MODE);
+				created = true;
+			}
+			catch (ErrnoException createFailure) {
+				FileStatus existing = lstat(nativeAccess, absolute);
+				if (existing == null) {
+					if (createFailure.is("EEXIST")) {
 						continue;
 					}
-					throw (ex.is("ELOOP")) ? safety.symbolicLink("create", "ELOOP") : failure(absolute, "create", ex);
+					throw (createFailure.is("ELOOP")) ? safety.symbolicLink("create", "ELOOP")
+							: failure(absolute, "create", createFailure);
 				}
-			}
-			else {
 				safety.checkFile(existing, "lstat");
 				try {
 					fd = nativeAccess.open(file, true);
@@ -106,10 +111,11 @@ public final class PidFile implements AutoCloseable {
 					}
 					throw (ex.is("ELOOP")) ? safety.symbolicLink("open", "ELOOP") : failure(absolute, "open", ex);
 				}
+				created = false;
 			}
 			PidFile acquired = null;
 			try {
-				acquired = lockAndWrite(absolute, nativeAccess, safety, fd, pid, existing == null);
+				acquired = lockAndWrite(absolute, nativeAccess, safety, fd, pid, created);
 				if (acquired != null) {
 					return acquired;
 				}

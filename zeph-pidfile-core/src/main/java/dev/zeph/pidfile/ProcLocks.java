@@ -1,10 +1,11 @@
 package dev.zeph.pidfile;
 
+import java.io.FileInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Arrays;
 import java.util.OptionalLong;
 
 /**
@@ -17,6 +18,15 @@ import java.util.OptionalLong;
 final class ProcLocks {
 
 	private static final Path PROC_LOCKS = Path.of("/proc/locks");
+
+	private static final int INITIAL_BUFFER = 8192;
+
+	/** Fields up to the lock's id: number, type, kind, access, pid, maj:min:ino. */
+	private static final int FIELDS = 6;
+
+	private static final byte[] FLOCK = "FLOCK".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] WRITE = "WRITE".getBytes(StandardCharsets.US_ASCII);
 
 	private final Path source;
 
@@ -34,46 +44,67 @@ final class ProcLocks {
 	 * @return what {@code /proc/locks} says, or {@link Holders#UNKNOWN} where it cannot be read
 	 */
 	Holders holders(FileStatus file) {
-		List<String> lines;
-		try {
-			lines = Files.readAllLines(this.source);
+		// read and parse bytes: the kernel writes ASCII, and a line that is not about our inode
+		// (most of them, on a busy machine) costs no String, no regex and no decoding
+		byte[] content = new byte[INITIAL_BUFFER];
+		int length = 0;
+		try (InputStream in = new FileInputStream(this.source.toFile())) {
+			for (int read;; length += read) {
+				if (length == content.length) {
+					content = Arrays.copyOf(content, content.length * 2);
+				}
+				// at most 8 KiB a read: FileInputStream reads that much through a stack buffer, more through malloc
+				read = in.read(content, length, Math.min(content.length - length, INITIAL_BUFFER));
+				if (read < 0) {
+					break;
+				}
+			}
 		}
-		catch (NoSuchFileException ex) {
+		catch (IOException | SecurityException | UnsupportedOperationException ex) {
 			return Holders.UNKNOWN;
 		}
-		catch (IOException | SecurityException ex) {
-			return Holders.UNKNOWN;
-		}
+		byte[] inode = Long.toString(file.inode()).getBytes(StandardCharsets.US_ASCII);
 		long major = major(file.device());
 		long minor = minor(file.device());
 		long exclusiveOnInode = 0;
 		long exclusiveOnDevice = 0;
 		int exclusiveInodeMatches = 0;
 		boolean shared = false;
-		for (String line : lines) {
-			String[] fields = line.trim().split("\\s+");
+		int[] starts = new int[FIELDS];
+		int[] ends = new int[FIELDS];
+		for (int lineStart = 0, lineEnd; lineStart < length; lineStart = lineEnd + 1) {
+			lineEnd = lineStart;
+			while (lineEnd < length && content[lineEnd] != '\n' && content[lineEnd] != '\r') {
+				lineEnd++;
+			}
 			// "N:" "FLOCK" "ADVISORY" "WRITE" pid "maj:min:ino" ... ; waiters carry "->" and hold nothing
-			if (fields.length < 6 || !"FLOCK".equals(fields[1])) {
+			if (fields(content, lineStart, lineEnd, starts, ends) < FIELDS
+					|| !equal(content, starts[1], ends[1], FLOCK)) {
 				continue;
 			}
-			String[] id = fields[5].split(":");
-			if (id.length != 3 || !id[2].equals(Long.toString(file.inode()))) {
+			int idStart = starts[5];
+			int idEnd = ends[5];
+			int firstColon = indexOf(content, idStart, idEnd, (byte) ':');
+			int secondColon = (firstColon < 0) ? -1 : indexOf(content, firstColon + 1, idEnd, (byte) ':');
+			if (secondColon < 0 || indexOf(content, secondColon + 1, idEnd, (byte) ':') >= 0
+					|| !equal(content, secondColon + 1, idEnd, inode)) {
 				continue;
 			}
 			long pid;
 			try {
-				pid = Long.parseLong(fields[4]);
+				pid = Long.parseLong(ascii(content, starts[4], ends[4]));
 			}
 			catch (NumberFormatException ex) {
 				continue;
 			}
-			if (!"WRITE".equals(fields[3])) {
+			if (!equal(content, starts[3], ends[3], WRITE)) {
 				shared = true;
 				continue;
 			}
 			exclusiveInodeMatches++;
 			exclusiveOnInode = pid;
-			if (hex(id[0]) == major && hex(id[1]) == minor) {
+			if (hex(ascii(content, idStart, firstColon)) == major
+					&& hex(ascii(content, firstColon + 1, secondColon)) == minor) {
 				exclusiveOnDevice = pid;
 			}
 		}
@@ -84,6 +115,50 @@ final class ProcLocks {
 			return new Holders(true, OptionalLong.of(exclusiveOnInode), shared);
 		}
 		return new Holders(true, OptionalLong.empty(), shared);
+	}
+
+	/**
+	 * Find the first {@code starts.length} whitespace-separated fields of a line.
+	 * @return how many were found
+	 */
+	private static int fields(byte[] content, int from, int to, int[] starts, int[] ends) {
+		int count = 0;
+		int position = from;
+		while (count < starts.length) {
+			while (position < to && isSpace(content[position])) {
+				position++;
+			}
+			if (position == to) {
+				break;
+			}
+			starts[count] = position;
+			while (position < to && !isSpace(content[position])) {
+				position++;
+			}
+			ends[count++] = position;
+		}
+		return count;
+	}
+
+	private static boolean isSpace(byte b) {
+		return b == ' ' || b == '\t' || b == 0x0b || b == '\f';
+	}
+
+	private static boolean equal(byte[] content, int from, int to, byte[] expected) {
+		return Arrays.equals(content, from, to, expected, 0, expected.length);
+	}
+
+	private static int indexOf(byte[] content, int from, int to, byte wanted) {
+		for (int i = from; i < to; i++) {
+			if (content[i] == wanted) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	private static String ascii(byte[] content, int from, int to) {
+		return new String(content, from, to - from, StandardCharsets.US_ASCII);
 	}
 
 	/** glibc's {@code major()}: bits 8-19 and 32-43 of {@code st_dev}. */

@@ -46,6 +46,19 @@ class ProcLocksTests {
 	}
 
 	@Test
+	void holdersShouldReadPastTheFirstBufferOfALongList() throws Exception {
+		// a busy machine lists thousands of locks: ours may come after many reads' worth of others
+		StringBuilder content = new StringBuilder();
+		for (int i = 1; i <= 2000; i++) {
+			content.append(i).append(": POSIX  ADVISORY  WRITE ").append(10000 + i).append(" fd:01:").append(i)
+				.append(" 0 EOF\n");
+		}
+		content.append("2001: FLOCK  ADVISORY  WRITE 4711 fd:01:4242 0 EOF\n");
+		assertThat(content.length()).isGreaterThan(4 * 8192);
+		assertThat(locks(content.toString()).holders(file(4242)).exclusive()).hasValue(4711);
+	}
+
+	@Test
 	void holdersShouldSkipWaiters() throws Exception {
 		ProcLocks locks = locks("""
 				1: FLOCK  ADVISORY  WRITE 1234 fd:01:4242 0 EOF

@@ -1,0 +1,127 @@
+package dev.zeph.pidfile.bench;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns the samples that {@code run-benchmarks.sh} collected into the table of Java/C ratios.
+ * <p>
+ * {@code c.tsv} holds {@code run metric us} (three rounds per metric per C run) and
+ * {@code java.tsv} holds {@code run config round benchmark us mean}, where {@code us} is the
+ * median of the run's measured JMH iterations and {@code mean} JMH's score. Java run {@code j} ran between
+ * C runs {@code j} and {@code j + 1}; its floor is the median of those two C runs' rounds.
+ * Each configuration's ratio is then the median over its Java runs, with the min and max.
+ */
+public final class FloorRatios {
+
+	/** benchmark, C metric, what the issue allows, and what each side does. */
+	private static final String[][] CALLS = {
+			{ "acquireRelease", "cycle", "1.3", "acquire+release", "C: open, flock, fstat, lstat, pwrite, ftruncate, lstat, unlink, close; Java: the same (open with O_CREAT|O_EXCL) and geteuid, stat of the directory, pread of any old pid" },
+			{ "ownershipCheck", "verify", "1.5", "ownership check", "C: fstat + lstat; Java: one lstat" },
+			{ "inspectHeld", "probe", "2.0", "inspect held path", "C: open, flock(LOCK_SH|LOCK_NB), close; Java: the same and geteuid, fstat, then /proc/locks (open, read to end of file, close) and pread to name the holder" } };
+
+	private static final Map<String, String> LABELS = Map.of("jdk25-ffm", "JDK 25, java.lang.foreign", "jdk17-jnr",
+			"JDK 17, jnr-posix", "jdk25-jnr", "JDK 25, jnr-posix");
+
+	private FloorRatios() {
+	}
+
+	public static void main(String[] args) throws IOException {
+		// UTF-8 whatever the locale: the table has µ, × and ≤
+		PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+		Path out = Path.of(args[0]);
+		List<String[]> floor = rows(out.resolve("c.tsv"));
+		List<String[]> java = rows(out.resolve("java.tsv"));
+		Map<String, List<String[]>> byConfig = new LinkedHashMap<>();
+		for (String[] row : java) {
+			byConfig.computeIfAbsent(row[1], (key) -> new ArrayList<>()).add(row);
+		}
+		StringBuilder table = new StringBuilder();
+		StringBuilder rounds = new StringBuilder();
+		table.append("| call | backend | Java µs | C µs | Java/C median | min–max | target | |\n");
+		table.append("|---|---|---:|---:|---:|---:|---:|---|\n");
+		for (String[] call : CALLS) {
+			for (Map.Entry<String, List<String[]>> config : byConfig.entrySet()) {
+				List<Double> ratios = new ArrayList<>();
+				List<Double> javaTimes = new ArrayList<>();
+				List<Double> floorTimes = new ArrayList<>();
+				for (String[] row : config.getValue()) {
+					if (!row[3].equals(call[0])) {
+						continue;
+					}
+					int run = Integer.parseInt(row[0]);
+					List<Double> around = new ArrayList<>();
+					for (String[] c : floor) {
+						int cRun = Integer.parseInt(c[0]);
+						if ((cRun == run || cRun == run + 1) && c[1].equals(call[1])) {
+							around.add(Double.parseDouble(c[2]));
+						}
+					}
+					double javaTime = Double.parseDouble(row[4]);
+					double floorTime = median(around);
+					javaTimes.add(javaTime);
+					floorTimes.add(floorTime);
+					ratios.add(javaTime / floorTime);
+				}
+				if (ratios.isEmpty()) {
+					continue;
+				}
+				double target = Double.parseDouble(call[2]);
+				double median = median(ratios);
+				double max = ratios.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+				double min = ratios.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+				String verdict = (median <= target) ? ((max <= target) ? "met" : "met (median; not every round)")
+						: "**not met**";
+				table.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | **%.2f×** | %.2f–%.2f | ≤ %s× | %s |%n",
+						call[3], LABELS.getOrDefault(config.getKey(), config.getKey()), median(javaTimes),
+						median(floorTimes), median, min, max, call[2], verdict));
+				rounds.append(String.format(Locale.ROOT, "- %s, %s: ", call[3],
+						LABELS.getOrDefault(config.getKey(), config.getKey())));
+				for (int i = 0; i < ratios.size(); i++) {
+					rounds.append(String.format(Locale.ROOT, "%s%.2f (%.2f / %.2f µs)", (i > 0) ? ", " : "",
+							ratios.get(i), javaTimes.get(i), floorTimes.get(i)));
+				}
+				rounds.append('\n');
+			}
+		}
+		stdout.print(table);
+		stdout.println();
+		stdout.println("Per round, Java/C (Java µs / C µs):");
+		stdout.println();
+		stdout.print(rounds);
+		stdout.println();
+		stdout.println("What each side does:");
+		stdout.println();
+		for (String[] call : CALLS) {
+			stdout.println("- " + call[3] + " (" + call[0] + " vs. C " + call[1] + "): " + call[4]);
+		}
+	}
+
+	private static List<String[]> rows(Path file) throws IOException {
+		List<String[]> rows = new ArrayList<>();
+		for (String line : Files.readAllLines(file)) {
+			if (!line.isBlank()) {
+				rows.add(line.split("\t"));
+			}
+		}
+		return rows;
+	}
+
+	static double median(List<Double> values) {
+		List<Double> sorted = new ArrayList<>(values);
+		sorted.sort(null);
+		int n = sorted.size();
+		return (n % 2 == 1) ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+	}
+
+}
