@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Per-call cost of zeph-pidfile against the C floor (issue 5, target 3): JMH on JDK 25
-# (java.lang.foreign) and JDK 17 (jnr-posix) against ../shared/perf/syscall-floor.c, as ratios.
+# (java.lang.foreign) and JDK 17 (jnr-ffi) against ../shared/perf/syscall-floor.c, as ratios.
 #
 #   zeph-pidfile-core/src/jmh/run-benchmarks.sh            # about 6 minutes on 2 cores
 #   BENCH_DIR=/dev/shm zeph-pidfile-core/src/jmh/run-benchmarks.sh   # on a tmpfs, like /run
 #
 # 1. builds the module once with -Pbenchmarks on JDK 25, so that the packaged multi-release jar
 #    carries the java.lang.foreign backend in META-INF/versions/22 (JDK 17 ignores it and uses
-#    jnr-posix); JMH runs from that jar, never from target/classes;
+#    jnr-ffi); JMH runs from that jar, never from target/classes;
 # 2. compiles the C floor with gcc -O2 into a temporary directory;
 # 3. alternates C and Java: C, Java(cfg 1), C, Java(cfg 2), C, Java(cfg 1), ..., C. Each Java
 #    run is compared with the C runs just before and just after it (the median of their 2 x 3
@@ -54,8 +54,8 @@ config_java() {
 config_jvm_args() {
   case "$1" in
     jdk25-ffm) echo "--enable-native-access=ALL-UNNAMED -Dzeph.bench.expectBackend=java.lang.foreign" ;;
-    jdk25-jnr) echo "--enable-native-access=ALL-UNNAMED -Dzeph.pidfile.native=jnr -Dzeph.bench.expectBackend=jnr-posix" ;;
-    jdk17-jnr) echo "-Dzeph.bench.expectBackend=jnr-posix" ;;
+    jdk25-jnr) echo "--enable-native-access=ALL-UNNAMED -Dzeph.pidfile.native=jnr -Dzeph.bench.expectBackend=jnr-ffi" ;;
+    jdk17-jnr) echo "-Dzeph.bench.expectBackend=jnr-ffi" ;;
   esac
 }
 for config in $CONFIGS; do config_java "$config" >/dev/null; done
