@@ -5,15 +5,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Who holds the lock on a file we could not lock. The kernel's {@code /proc/locks} is asked
- * first: it names the process that took the lock even when that process wrote nothing (as
- * {@code flock(1)} does not) or has not written yet. Where it cannot tell, the file's content
- * is read, retrying while it is empty or half-written, as FreeBSD's pidfile(3) does.
+ * Who holds the lock on a file we could not lock.
  * <p>
- * Two kinds of holder are waited out rather than reported at once: a holder of only a shared
- * lock (somebody's "is it running?" probe), and an exclusive holder that has not written its
- * pid (a pid file instance between its lock and its write, or systemd-tmpfiles locking a
- * stale file for the moment before it deletes it).
+ * When our shared probe was refused (an {@code inspect}), the holder holds an exclusive lock,
+ * and the file's content answers first, as in FreeBSD's pidfile(3): a holder writes its pid
+ * right after taking the lock, so a pid that names a live process is taken as the holder. That
+ * costs one {@code kill(pid, 0)} instead of a read of {@code /proc/locks}, which can take
+ * milliseconds when the kernel waits for an RCU grace period to list its locks. It names the
+ * wrong process only if a holder that writes no pid (such as {@code flock(1)}) holds a stale
+ * file whose dead writer's pid was reused meanwhile.
+ * <p>
+ * Otherwise, and whenever the content names no live process, the kernel's {@code /proc/locks}
+ * names the process that took the lock, and the content is read again, for about 100 ms, while
+ * it is empty or half-written. Two kinds of holder are waited out rather than reported at
+ * once: a holder of only a shared lock (somebody's "is it running?" probe, which would make an
+ * {@code acquire} fail for a moment), and an exclusive holder that has not written its pid (a
+ * pid file instance between its lock and its write, or systemd-tmpfiles locking a stale file
+ * for the moment before it deletes it).
  */
 final class HolderLookup {
 
@@ -51,8 +59,12 @@ final class HolderLookup {
 			if (this.nativeAccess.tryLock(fd, exclusive)) {
 				return Result.FREE;
 			}
-			ProcLocks.Holders holders = this.lockTable.apply(file);
 			OptionalLong written = written(fd, buffer);
+			// a shared lock conflicts only with an exclusive one: whoever holds it is no mere prober
+			if (!exclusive && written.isPresent() && this.nativeAccess.isAlive(written.getAsLong())) {
+				return new Result(false, written);
+			}
+			ProcLocks.Holders holders = this.lockTable.apply(file);
 			if (holders.exclusive().isPresent()) {
 				if (holders.exclusive().equals(written) || attempt >= SILENT_HOLDER_ATTEMPTS) {
 					return new Result(false, holders.exclusive());

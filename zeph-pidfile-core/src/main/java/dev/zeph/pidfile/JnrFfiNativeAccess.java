@@ -12,7 +12,7 @@ import jnr.ffi.annotations.Out;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@link NativeAccess} through a narrow jnr-ffi binding of the thirteen libc functions a pid
+ * {@link NativeAccess} through a narrow jnr-ffi binding of the fourteen libc functions a pid
  * file needs, for Java 17 to 21 on Linux. jnr-posix's full {@code POSIX} binds hundreds of
  * functions and loads about 800 classes at start-up; a pid file, taken on every start of the
  * application, cannot afford that (about +450 ms on JDK 17 measured here).
@@ -112,6 +112,12 @@ final class JnrFfiNativeAccess implements NativeAccess {
 		return this.libc.geteuid();
 	}
 
+	@Override
+	public boolean isAlive(long pid) {
+		return pid > 0 && pid <= Integer.MAX_VALUE
+				&& (this.libc.kill((int) pid, 0) == 0 || LastError.getLastError(this.runtime) == LinuxAbi.EPERM);
+	}
+
 	private static ByteBuffer statBuffer() {
 		return ByteBuffer.allocate(LinuxAbi.STAT_SIZE).order(ByteOrder.nativeOrder());
 	}
@@ -176,6 +182,8 @@ final class JnrFfiNativeAccess implements NativeAccess {
 		int close(int fd);
 
 		int geteuid();
+
+		int kill(int pid, int signal);
 
 		String strerror(int errno);
 

@@ -126,6 +126,12 @@ final class JnrNativeAccess implements NativeAccess {
 		return this.posix.geteuid();
 	}
 
+	@Override
+	public boolean isAlive(long pid) {
+		return pid > 0 && pid <= Integer.MAX_VALUE
+				&& (this.posix.kill((int) pid, 0) == 0 || this.posix.errno() == Errno.EPERM.intValue());
+	}
+
 	private boolean exists(String call, int result) throws ErrnoException {
 		if (result == 0) {
 			return true;

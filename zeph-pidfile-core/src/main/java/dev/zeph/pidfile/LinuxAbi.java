@@ -32,6 +32,8 @@ final class LinuxAbi {
 
 	static final int LOCK_NB = 4;
 
+	static final int EPERM = 1;
+
 	static final int ENOENT = 2;
 
 	static final int EIO = 5;

@@ -50,4 +50,10 @@ interface NativeAccess {
 
 	int geteuid();
 
+	/**
+	 * {@code kill(pid, 0)}: whether a process with that pid exists (EPERM counts: it exists,
+	 * it is only not ours to signal). Diagnostics only: a lock, never this, says who runs.
+	 */
+	boolean isAlive(long pid);
+
 }

@@ -189,7 +189,6 @@ public final class PidFile implements AutoCloseable {
 	public static PidFileStatus inspect(Path path) throws PidFileException {
 		Path absolute = path.toAbsolutePath();
 		NativeAccess nativeAccess = NativeAccessLoader.get(absolute);
-		PathSafety safety = new PathSafety(nativeAccess, absolute);
 		int fd;
 		try {
 			fd = nativeAccess.open(absolute.toString(), false);
@@ -198,7 +197,8 @@ public final class PidFile implements AutoCloseable {
 			if (ex.is("ENOENT")) {
 				return new PidFileStatus(absolute, PidFileStatus.State.NOT_RUNNING, OptionalLong.empty());
 			}
-			throw (ex.is("ELOOP")) ? safety.symbolicLink("open", "ELOOP") : failure(absolute, "open", ex);
+			throw (ex.is("ELOOP")) ? new PathSafety(nativeAccess, absolute).symbolicLink("open", "ELOOP")
+					: failure(absolute, "open", ex);
 		}
 		try {
 			FileStatus opened = nativeAccess.fstat(fd);

@@ -49,6 +49,8 @@ final class ForeignNativeAccess implements NativeAccess {
 
 	private static final int EWOULDBLOCK = 11;
 
+	private static final int EPERM = 1;
+
 	private static final int ENOENT = 2;
 
 	private static final int EIO = 5;
@@ -109,6 +111,9 @@ final class ForeignNativeAccess implements NativeAccess {
 	private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
 	private static final MethodHandle GETEUID = downcall("geteuid", FunctionDescriptor.of(JAVA_INT));
+
+	private static final MethodHandle KILL = downcall("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
+			CAPTURE_ERRNO);
 
 	private static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -244,6 +249,19 @@ final class ForeignNativeAccess implements NativeAccess {
 		}
 	}
 
+
+	@Override
+	public boolean isAlive(long pid) {
+		if (pid <= 0 || pid > Integer.MAX_VALUE) {
+			return false;
+		}
+		try {
+			return invoke((state, arena) -> (int) KILL.invokeExact(state, (int) pid, 0) == 0 || errno(state) == EPERM);
+		}
+		catch (ErrnoException ex) {
+			return false;
+		}
+	}
 	/**
 	 * Run one downcall with a fresh confined arena and an errno capture buffer: nothing
 	 * native outlives the call.

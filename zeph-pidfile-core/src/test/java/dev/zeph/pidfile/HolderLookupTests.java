@@ -52,7 +52,7 @@ class HolderLookupTests {
 		AtomicInteger looks = new AtomicInteger();
 		// a holder between its flock and its write, and no /proc/locks, as on macOS
 		HolderLookup lookup = new HolderLookup(this.nativeAccess, (file) -> {
-			if (looks.incrementAndGet() == 3) {
+			if (looks.incrementAndGet() == 2) {
 				write("4242\n");
 			}
 			return NO_PROC_LOCKS;
@@ -127,6 +127,44 @@ class HolderLookupTests {
 		HolderLookup.Result result = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true);
 		assertThat(result.free()).isFalse();
 		assertThat(result.holder()).hasValue(999);
+	}
+
+	@Test
+	void findForAProbeWhenContentNamesALiveProcessShouldAnswerWithoutProcLocks() throws Exception {
+		write(ProcessHandle.current().pid() + "\n");
+		holdExclusive();
+		AtomicInteger looks = new AtomicInteger();
+		HolderLookup lookup = new HolderLookup(this.nativeAccess, (file) -> {
+			looks.incrementAndGet();
+			return NO_PROC_LOCKS;
+		});
+		HolderLookup.Result result = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), false);
+		assertThat(result.holder()).hasValue(ProcessHandle.current().pid());
+		assertThat(looks).hasValue(0);
+	}
+
+	@Test
+	void findForAProbeWhenContentNamesADeadProcessShouldAskProcLocks() throws Exception {
+		Process dead = new ProcessBuilder("true").start();
+		dead.waitFor();
+		write(dead.pid() + "\n");
+		holdExclusive();
+		HolderLookup lookup = new HolderLookup(this.nativeAccess,
+				(file) -> new ProcLocks.Holders(true, OptionalLong.of(999), false));
+		HolderLookup.Result result = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), false);
+		assertThat(result.holder()).hasValue(999);
+	}
+
+	@Test
+	void findForAnAcquireWhenContentNamesALiveProcessShouldStillAskProcLocks() throws Exception {
+		// a shared prober also refuses an exclusive lock: only the lock table can tell it from a holder
+		write(ProcessHandle.current().pid() + "\n");
+		assertThat(this.nativeAccess.tryLock(this.holder, false)).isTrue();
+		HolderLookup lookup = new HolderLookup(this.nativeAccess, (file) -> {
+			release();
+			return new ProcLocks.Holders(true, OptionalLong.empty(), true);
+		});
+		assertThat(lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true).free()).isTrue();
 	}
 
 	private void holdExclusive() throws Exception {
