@@ -9,7 +9,6 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
-import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -22,51 +21,13 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * {@link NativeAccess} through {@code java.lang.foreign} (final since Java 22), on Linux
  * x86_64 and aarch64: no third-party code, no native library of our own, and no start-up cost
  * worth measuring. Lives in {@code META-INF/versions/22} of the multi-release jar, so Java 17
- * never sees it. The kernel ABI differs between the two architectures in {@code O_NOFOLLOW}
- * and in the layout of {@code struct stat}; both are spelled out here.
+ * never sees it. The kernel ABI it needs (open flags, {@code struct stat}, errno names) is
+ * spelled out once in {@link LinuxAbi}, shared with the jnr-ffi binding.
  */
 final class ForeignNativeAccess implements NativeAccess {
 
-	private static final boolean AARCH64 = "aarch64".equals(System.getProperty("os.arch"));
-
-	private static final int O_RDONLY = 0;
-
-	private static final int O_RDWR = 02;
-
-	private static final int O_CREAT = 0100;
-
-	private static final int O_EXCL = 0200;
-
-	private static final int O_NOFOLLOW = AARCH64 ? 0100000 : 0400000;
-
-	private static final int O_CLOEXEC = 02000000;
-
-	private static final int LOCK_SH = 1;
-
-	private static final int LOCK_EX = 2;
-
-	private static final int LOCK_NB = 4;
-
-	private static final int EWOULDBLOCK = 11;
-
-	private static final int EPERM = 1;
-
-	private static final int ENOENT = 2;
-
-	private static final int EIO = 5;
-
-	/** {@code struct stat}: 144 bytes on x86_64, 128 on aarch64; room for either. */
-	private static final long STAT_SIZE = 256;
-
-	private static final long ST_INO = 8;
-
-	private static final long ST_NLINK = 16;
-
-	private static final long ST_MODE = AARCH64 ? 16 : 24;
-
-	private static final long ST_UID = AARCH64 ? 24 : 28;
-
-	private static final long ST_SIZE = 48;
+	/** {@code struct stat} as the kernel fills it in; {@link LinuxAbi} reads it. */
+	private static final long STAT_SIZE = LinuxAbi.STAT_SIZE;
 
 	private static final Linker LINKER = Linker.nativeLinker();
 
@@ -117,17 +78,6 @@ final class ForeignNativeAccess implements NativeAccess {
 
 	private static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
-	/** Linux's errno numbers, the same on x86_64 and aarch64 (asm-generic). */
-	private static final Map<Integer, String> ERRNO_NAMES = Map.ofEntries(Map.entry(1, "EPERM"),
-			Map.entry(2, "ENOENT"), Map.entry(4, "EINTR"), Map.entry(5, "EIO"), Map.entry(6, "ENXIO"),
-			Map.entry(9, "EBADF"), Map.entry(11, "EWOULDBLOCK"), Map.entry(12, "ENOMEM"), Map.entry(13, "EACCES"),
-			Map.entry(14, "EFAULT"), Map.entry(16, "EBUSY"), Map.entry(17, "EEXIST"), Map.entry(18, "EXDEV"),
-			Map.entry(19, "ENODEV"), Map.entry(20, "ENOTDIR"), Map.entry(21, "EISDIR"), Map.entry(22, "EINVAL"),
-			Map.entry(23, "ENFILE"), Map.entry(24, "EMFILE"), Map.entry(26, "ETXTBSY"), Map.entry(27, "EFBIG"),
-			Map.entry(28, "ENOSPC"), Map.entry(30, "EROFS"), Map.entry(31, "EMLINK"), Map.entry(36, "ENAMETOOLONG"),
-			Map.entry(37, "ENOLCK"), Map.entry(38, "ENOSYS"), Map.entry(40, "ELOOP"), Map.entry(75, "EOVERFLOW"),
-			Map.entry(95, "EOPNOTSUPP"), Map.entry(116, "ESTALE"), Map.entry(122, "EDQUOT"));
-
 	@Override
 	public String name() {
 		return "java.lang.foreign";
@@ -135,12 +85,12 @@ final class ForeignNativeAccess implements NativeAccess {
 
 	@Override
 	public int open(String path, boolean write) throws ErrnoException {
-		return openWith(path, O_CLOEXEC | O_NOFOLLOW | (write ? O_RDWR : O_RDONLY), 0);
+		return openWith(path, LinuxAbi.openFlags(write), 0);
 	}
 
 	@Override
 	public int create(String path, int mode) throws ErrnoException {
-		return openWith(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+		return openWith(path, LinuxAbi.createFlags(), mode);
 	}
 
 	private int openWith(String path, int flags, int mode) throws ErrnoException {
@@ -151,10 +101,10 @@ final class ForeignNativeAccess implements NativeAccess {
 	@Override
 	public boolean tryLock(int fd, boolean exclusive) throws ErrnoException {
 		return invoke((state, arena) -> {
-			if ((int) FLOCK.invokeExact(state, fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0) {
+			if ((int) FLOCK.invokeExact(state, fd, (exclusive ? LinuxAbi.LOCK_EX : LinuxAbi.LOCK_SH) | LinuxAbi.LOCK_NB) == 0) {
 				return true;
 			}
-			if (errno(state) == EWOULDBLOCK) {
+			if (errno(state) == LinuxAbi.EWOULDBLOCK) {
 				return false;
 			}
 			throw new ErrnoException("flock", error(errno(state)));
@@ -207,7 +157,7 @@ final class ForeignNativeAccess implements NativeAccess {
 			long written = (long) PWRITE.invokeExact(state, fd, arena.allocateFrom(JAVA_BYTE, bytes),
 					(long) bytes.length, offset);
 			if (written != bytes.length) {
-				throw new ErrnoException("pwrite", error((written < 0) ? errno(state) : EIO));
+				throw new ErrnoException("pwrite", error((written < 0) ? errno(state) : LinuxAbi.EIO));
 			}
 			return null;
 		});
@@ -256,7 +206,7 @@ final class ForeignNativeAccess implements NativeAccess {
 			return false;
 		}
 		try {
-			return invoke((state, arena) -> (int) KILL.invokeExact(state, (int) pid, 0) == 0 || errno(state) == EPERM);
+			return invoke((state, arena) -> (int) KILL.invokeExact(state, (int) pid, 0) == 0 || errno(state) == LinuxAbi.EPERM);
 		}
 		catch (ErrnoException ex) {
 			return false;
@@ -282,7 +232,7 @@ final class ForeignNativeAccess implements NativeAccess {
 		if (result == 0) {
 			return true;
 		}
-		if (errno(state) == ENOENT) {
+		if (errno(state) == LinuxAbi.ENOENT) {
 			return false;
 		}
 		throw new ErrnoException(call, error(errno(state)));
@@ -300,8 +250,7 @@ final class ForeignNativeAccess implements NativeAccess {
 	}
 
 	private static SystemError error(int errno) {
-		String name = ERRNO_NAMES.getOrDefault(errno, "errno " + errno);
-		return new SystemError(errno, name, strerror(errno));
+		return new SystemError(errno, LinuxAbi.errnoName(errno), strerror(errno));
 	}
 
 	private static String strerror(int errno) {
@@ -315,9 +264,7 @@ final class ForeignNativeAccess implements NativeAccess {
 	}
 
 	private static FileStatus status(MemorySegment stat) {
-		long links = AARCH64 ? Integer.toUnsignedLong(stat.get(JAVA_INT, ST_NLINK + 4)) : stat.get(JAVA_LONG, ST_NLINK);
-		return new FileStatus(stat.get(JAVA_LONG, 0), stat.get(JAVA_LONG, ST_INO), stat.get(JAVA_INT, ST_MODE), links,
-				stat.get(JAVA_INT, ST_UID), stat.get(JAVA_LONG, ST_SIZE));
+		return LinuxAbi.status(stat.asByteBuffer());
 	}
 
 	@FunctionalInterface
