@@ -11,20 +11,25 @@ import org.springframework.stereotype.Component;
 /**
  * For the start-up benchmarks only ({@code samples/web/bench}): with
  * {@code --sample.exit-when-ready=true} the application prints how long the JVM had been up when
- * it was ready to serve, one line, then closes its context and exits 0. Without that property
- * this bean does not exist and the sample serves as usual.
+ * it was ready to serve, and the wall-clock time of that moment (so that a script can measure
+ * from the moment it launched {@code java}), one line, then closes its context and exits 0.
+ * Without that property this bean does not exist and the sample serves as usual.
  */
 @Component
 @ConditionalOnBooleanProperty("sample.exit-when-ready")
 class ExitWhenReady implements ApplicationListener<ApplicationReadyEvent> {
 
-	/** The start of the line the benchmark scripts parse; the uptime in milliseconds follows. */
-	static final String MARKER = "sample.exit-when-ready: ready at JVM uptime ms=";
+	/**
+	 * The start of the line the benchmark scripts parse, for example
+	 * {@code sample.exit-when-ready: uptime_ms=2518 epoch_ms=1795000000123}.
+	 */
+	static final String MARKER = "sample.exit-when-ready:";
 
 	@Override
 	public void onApplicationEvent(ApplicationReadyEvent event) {
+		long now = System.currentTimeMillis();
 		long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
-		System.out.println(MARKER + uptime);
+		System.out.println(MARKER + " uptime_ms=" + uptime + " epoch_ms=" + now);
 		System.exit(SpringApplication.exit(event.getApplicationContext()));
 	}
 
