@@ -12,8 +12,10 @@
 #   N                 paired runs per comparison (default 15)
 #   CDS_N             paired runs per JDK under CDS / the AOT cache (default 10)
 #   PROFILE_N         three-way runs and cold acquires per JDK in the profile (default 5)
-#   HEALTH_REQUESTS   requests per health round, keep-alive, concurrency 1 (default 3000)
-#   HEALTH_ROUNDS     health rounds per side, alternating enabled/disabled (default 6)
+#   HEALTH_REQUESTS   requests per health round, keep-alive, concurrency 1 (default 1000)
+#   HEALTH_ROUNDS     health rounds per side and session, alternating enabled/disabled (default
+#                     10; short rounds, so that both sides of a pair see the same load)
+#   HEALTH_SESSIONS   fresh pairs of instances for the health rounds (default 3)
 #   HEALTH_WARMUP     warm-up requests per instance before the rounds (default 5000)
 #   JDKS              which JDKs, in order (default "25 17")
 #   SECTIONS          any of: startup refused health cds profile (default: all of them)
@@ -32,8 +34,9 @@ cd "$ROOT"
 
 N=${N:-15}
 CDS_N=${CDS_N:-10}
-HEALTH_REQUESTS=${HEALTH_REQUESTS:-3000}
-HEALTH_ROUNDS=${HEALTH_ROUNDS:-6}
+HEALTH_REQUESTS=${HEALTH_REQUESTS:-1000}
+HEALTH_ROUNDS=${HEALTH_ROUNDS:-10}
+HEALTH_SESSIONS=${HEALTH_SESSIONS:-3}
 HEALTH_WARMUP=${HEALTH_WARMUP:-5000}
 JDKS=${JDKS:-"25 17"}
 SECTIONS=${SECTIONS:-"startup refused health cds profile"}
@@ -158,12 +161,17 @@ run_app() {
 # Column numbers in runs.tsv.
 C_UPTIME=6 C_READY=7 C_WALL=8 C_RSS=9 C_CPU=10 C_STARTING=11
 
-# median min max of the numbers on stdin
+# "median min max ci_low ci_high" of the numbers on stdin, where ci_low-ci_high is the
+# distribution-free 95% confidence interval of the median (order statistics, normal
+# approximation of the binomial): a median whose interval straddles a target does not decide it.
 stats() {
 	sort -g | awk '{ v[NR] = $1 } END {
-		if (NR == 0) { print "NA NA NA"; exit }
+		if (NR == 0) { print "NA NA NA NA NA"; exit }
 		m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		print m, v[1], v[NR] }'
+		w = 0.98 * sqrt(NR)
+		lo = int((NR + 1) / 2 - w); if (lo < 1) lo = 1
+		hi = (NR + 1) / 2 + w; hi = (hi == int(hi)) ? hi : int(hi) + 1; if (hi > NR) hi = NR
+		print m, v[1], v[NR], v[lo], v[hi] }'
 }
 
 # values of one column for SECTION JDK VARIANT
@@ -179,11 +187,21 @@ pairs() {
 		END { for (i in A) if (i in B) print (op == "ratio") ? A[i] / B[i] : A[i] - B[i] }' "$RUNS"
 }
 
-fmt_ratio() { awk -v m="$1" -v lo="$2" -v hi="$3" 'BEGIN { if (m == "NA") print "NA"; else printf "%.3fx (%.3f-%.3f)", m, lo, hi }'; }
-fmt_mib() { awk -v m="$1" -v lo="$2" -v hi="$3" 'BEGIN { if (m == "NA") print "NA"; else printf "%+.1f MiB (%+.1f to %+.1f)", m / 1024, lo / 1024, hi / 1024 }'; }
+# formatters of a "median min max ci_low ci_high" tuple
+fmt_ratio() { awk -v m="$1" -v lo="$2" -v hi="$3" -v a="${4:-NA}" -v b="${5:-NA}" 'BEGIN { if (m == "NA") print "NA"; else {
+	printf "%.3fx (%.3f-%.3f)", m, lo, hi; if (a != "NA") printf "; 95%% CI of median %.3f-%.3f", a, b } }'; }
+fmt_mib() { awk -v m="$1" -v lo="$2" -v hi="$3" -v a="${4:-NA}" -v b="${5:-NA}" 'BEGIN { if (m == "NA") print "NA"; else {
+	printf "%+.1f MiB (%+.1f to %+.1f)", m / 1024, lo / 1024, hi / 1024; if (a != "NA") printf "; 95%% CI of median %+.1f to %+.1f", a / 1024, b / 1024 } }'; }
 fmt_ms() { awk -v m="$1" -v lo="$2" -v hi="$3" 'BEGIN { if (m == "NA") print "NA"; else printf "%d ms (%d-%d)", m, lo, hi }'; }
-fmt_delta_ms() { awk -v m="$1" -v lo="$2" -v hi="$3" 'BEGIN { if (m == "NA") print "NA"; else printf "%+d ms (%+d to %+d)", m, lo, hi }'; }
-verdict() { awk -v m="$1" -v t="$2" 'BEGIN { if (m == "NA") print "not measured"; else print (m <= t) ? "met" : "NOT met" }'; }
+fmt_delta_ms() { awk -v m="$1" -v lo="$2" -v hi="$3" -v a="${4:-NA}" -v b="${5:-NA}" 'BEGIN { if (m == "NA") print "NA"; else {
+	printf "%+d ms (%+d to %+d)", m, lo, hi; if (a != "NA") printf "; 95%% CI of median %+d to %+d", a, b } }'; }
+# verdict "median min max ci_low ci_high" target [divisor]: met / NOT met when the whole
+# interval of the median is on one side of the target, else the median's side and a warning
+verdict() { awk -v m="$1" -v a="$4" -v b="$5" -v t="$6" -v d="${7:-1}" 'BEGIN {
+	if (m == "NA") { print "not measured"; exit }
+	m /= d; a /= d; b /= d
+	if (b <= t) print "met"; else if (a > t) print "NOT met"
+	else print (m <= t) ? "met by the median, but its CI straddles the target" : "NOT met by the median, but its CI straddles the target" }'; }
 
 result() { echo "$*" >>"$RESULTS"; }
 
@@ -230,6 +248,8 @@ section_startup() {
 	wall=$(pairs startup "$jdk" starter baseline $C_WALL $C_WALL ratio | stats)
 	rss=$(pairs startup "$jdk" starter baseline $C_RSS $C_RSS diff | stats)
 	cpu=$(pairs startup "$jdk" starter baseline $C_CPU $C_CPU diff | stats)
+	local cpu_ratio
+	cpu_ratio=$(pairs startup "$jdk" starter baseline $C_CPU $C_CPU ratio | stats)
 	pre=$(pairs startup "$jdk" starter baseline $C_STARTING $C_STARTING diff | stats)
 	s_up=$(column startup "$jdk" starter $C_UPTIME | stats)
 	b_up=$(column startup "$jdk" baseline $C_UPTIME | stats)
@@ -239,9 +259,9 @@ section_startup() {
 		END { for (i in idx) if (("starter" SUBSEP i) in d && ("baseline" SUBSEP i) in d)
 			print d["starter" SUBSEP i] - d["baseline" SUBSEP i] }' "$RUNS" | stats)
 	SUMMARY[startup_$jdk]=$(fmt_ratio $up)
-	SUMMARY[startup_verdict_$jdk]=$(verdict "${up%% *}" "$(target_startup "$jdk")")
+	SUMMARY[startup_verdict_$jdk]=$(verdict $up "$(target_startup "$jdk")")
 	SUMMARY[rss_$jdk]=$(fmt_mib $rss)
-	SUMMARY[rss_verdict_$jdk]=$(verdict "$(awk -v k="${rss%% *}" 'BEGIN { print (k == "NA") ? "NA" : k / 1024 }')" "$(target_rss_mib "$jdk")")
+	SUMMARY[rss_verdict_$jdk]=$(verdict $rss "$(target_rss_mib "$jdk")" 1024)
 	SUMMARY[startup_base_$jdk]=${b_up%% *}
 	SUMMARY[startup_starter_$jdk]=${s_up%% *}
 	result ""
@@ -253,7 +273,8 @@ section_startup() {
 	result "| wall time, launch to ready | $(fmt_ratio $ready) | | |"
 	result "| wall time, launch to exit | $(fmt_ratio $wall) | | |"
 	result "| peak RSS, starter - baseline | $(fmt_mib $rss) | <= +$(target_rss_mib "$jdk") MiB | ${SUMMARY[rss_verdict_$jdk]} |"
-	result "| CPU time (user+sys), starter - baseline | $(awk -v m="${cpu%% *}" -v lo="$(cut -d' ' -f2 <<<"$cpu")" -v hi="${cpu##* }" 'BEGIN { printf "%+.2f s (%+.2f to %+.2f)", m, lo, hi }') | | |"
+	result "| CPU time (user+sys, all threads), starter / baseline | $(fmt_ratio $cpu_ratio) | | |"
+	result "| CPU time (user+sys), starter - baseline | $(awk -v m="${cpu%% *}" -v lo="$(cut -d' ' -f2 <<<"$cpu")" -v hi="$(cut -d' ' -f3 <<<"$cpu")" 'BEGIN { printf "%+.2f s (%+.2f to %+.2f)", m, lo, hi }') | | |"
 	result "| uptime at 'Starting ...' line (JVM + initializers), starter - baseline | $(fmt_delta_ms $pre) | | |"
 	result "| 'Starting ...' line to ready (refresh), starter - baseline | $(fmt_delta_ms $refresh) | | |"
 	result ""
@@ -296,7 +317,7 @@ section_refused() {
 	rcpu=$(column refused "$jdk" refused $C_CPU | stats)
 	fcpu=$(column refused "$jdk" full $C_CPU | stats)
 	SUMMARY[refused_$jdk]=$(fmt_ratio $vs_ready)
-	SUMMARY[refused_verdict_$jdk]=$(verdict "${vs_ready%% *}" "$(target_refused "$jdk")")
+	SUMMARY[refused_verdict_$jdk]=$(verdict $vs_ready "$(target_refused "$jdk")")
 	result ""
 	result "### Refused second start, JDK $jdk ($N pairs, every refused start exited $EX_TEMPFAIL)"
 	result ""
@@ -321,65 +342,85 @@ wait_for_log() {
 port_of() { grep -m1 -oE 'started on port [0-9]+' "$1" | awk '{ print $4 }'; }
 
 # ---------------------------------------------------------------------------------------------
-# 4. GET /actuator/health with the pidfile indicator enabled vs. disabled.
+# 4. GET /actuator/health with the pidfile indicator enabled vs. disabled: HEALTH_SESSIONS fresh
+#    pairs of instances (so that one instance's JIT luck does not decide), each warmed up, then
+#    HEALTH_ROUNDS short alternating rounds. Per round: ab's mean latency, and the server's CPU
+#    time per request (all its threads, from /proc/<pid>/task/*/schedstat), which a busy
+#    machine disturbs far less than latency.
 section_health() {
-	local jdk=$1 java e_pid d_pid e_port d_port r
+	local jdk=$1 java e_pid d_pid e_port d_port r k
 	java=$(java_home "$jdk")/bin/java
-	log "health, JDK $jdk: $HEALTH_WARMUP warm-up requests each, then $HEALTH_ROUNDS x $HEALTH_REQUESTS requests per side"
-	start_bg "$OUT/logs/health-$jdk-enabled.log" "$java" -jar "$STARTER_JAR" --server.port=0 --server.address=127.0.0.1 \
-		"--zeph.pidfile.path=$OUT/pid/health-$jdk-enabled.pid"
-	e_pid=$BG_PID
-	start_bg "$OUT/logs/health-$jdk-disabled.log" "$java" -jar "$STARTER_JAR" --server.port=0 --server.address=127.0.0.1 \
-		--management.health.pidfile.enabled=false "--zeph.pidfile.path=$OUT/pid/health-$jdk-disabled.pid"
-	d_pid=$BG_PID
-	wait_for_log "$OUT/logs/health-$jdk-enabled.log" 'Started SampleWebApplication' "$e_pid"
-	wait_for_log "$OUT/logs/health-$jdk-disabled.log" 'Started SampleWebApplication' "$d_pid"
-	e_port=$(port_of "$OUT/logs/health-$jdk-enabled.log")
-	d_port=$(port_of "$OUT/logs/health-$jdk-disabled.log")
-	local e_url=http://127.0.0.1:$e_port/actuator/health d_url=http://127.0.0.1:$d_port/actuator/health
-	curl -fsS "$e_url" >"$OUT/logs/health-$jdk-enabled.json"
-	curl -fsS "$d_url" >"$OUT/logs/health-$jdk-disabled.json"
-	grep -q '"pidfile":{' "$OUT/logs/health-$jdk-enabled.json" || die "no pidfile indicator at $e_url"
-	! grep -q '"pidfile"' "$OUT/logs/health-$jdk-disabled.json" || die "pidfile indicator still at $d_url"
-	ab -q -k -c 1 -n "$HEALTH_WARMUP" "$e_url" >/dev/null
-	ab -q -k -c 1 -n "$HEALTH_WARMUP" "$d_url" >/dev/null
-	for ((r = 1; r <= HEALTH_ROUNDS; r++)); do
-		if ((r % 2)); then
-			health_round "$jdk" enabled "$r" "$e_url"
-			health_round "$jdk" disabled "$r" "$d_url"
-		else
-			health_round "$jdk" disabled "$r" "$d_url"
-			health_round "$jdk" enabled "$r" "$e_url"
-		fi
-		printf '.' >&2
+	log "health, JDK $jdk: $HEALTH_SESSIONS sessions of $HEALTH_WARMUP warm-up requests each, then $HEALTH_ROUNDS x $HEALTH_REQUESTS requests per side"
+	for ((k = 1; k <= HEALTH_SESSIONS; k++)); do
+		start_bg "$OUT/logs/health-$jdk-enabled-s$k.log" "$java" -jar "$STARTER_JAR" --server.port=0 --server.address=127.0.0.1 \
+			"--zeph.pidfile.path=$OUT/pid/health-$jdk-enabled-s$k.pid"
+		e_pid=$BG_PID
+		start_bg "$OUT/logs/health-$jdk-disabled-s$k.log" "$java" -jar "$STARTER_JAR" --server.port=0 --server.address=127.0.0.1 \
+			--management.health.pidfile.enabled=false "--zeph.pidfile.path=$OUT/pid/health-$jdk-disabled-s$k.pid"
+		d_pid=$BG_PID
+		wait_for_log "$OUT/logs/health-$jdk-enabled-s$k.log" 'Started SampleWebApplication' "$e_pid"
+		wait_for_log "$OUT/logs/health-$jdk-disabled-s$k.log" 'Started SampleWebApplication' "$d_pid"
+		e_port=$(port_of "$OUT/logs/health-$jdk-enabled-s$k.log")
+		d_port=$(port_of "$OUT/logs/health-$jdk-disabled-s$k.log")
+		local e_url=http://127.0.0.1:$e_port/actuator/health d_url=http://127.0.0.1:$d_port/actuator/health
+		curl -fsS "$e_url" >"$OUT/logs/health-$jdk-enabled.json"
+		curl -fsS "$d_url" >"$OUT/logs/health-$jdk-disabled.json"
+		grep -q '"pidfile":{' "$OUT/logs/health-$jdk-enabled.json" || die "no pidfile indicator at $e_url"
+		! grep -q '"pidfile"' "$OUT/logs/health-$jdk-disabled.json" || die "pidfile indicator still at $d_url"
+		ab -q -k -c 1 -n "$HEALTH_WARMUP" "$e_url" >/dev/null
+		ab -q -k -c 1 -n "$HEALTH_WARMUP" "$d_url" >/dev/null
+		for ((r = 1; r <= HEALTH_ROUNDS; r++)); do
+			if ((r % 2)); then
+				health_round "$jdk" enabled "$k" "$r" "$e_url" "$e_pid"
+				health_round "$jdk" disabled "$k" "$r" "$d_url" "$d_pid"
+			else
+				health_round "$jdk" disabled "$k" "$r" "$d_url" "$d_pid"
+				health_round "$jdk" enabled "$k" "$r" "$e_url" "$e_pid"
+			fi
+			printf '.' >&2
+		done
+		stop_bg "$e_pid" "$d_pid"
 	done
 	echo >&2
-	stop_bg "$e_pid" "$d_pid"
-	local ratio e d
+	local ratio cpu_ratio e d e_cpu d_cpu
 	ratio=$(pairs health "$jdk" enabled disabled $C_UPTIME $C_UPTIME ratio | stats)
+	cpu_ratio=$(pairs health "$jdk" enabled disabled $C_CPU $C_CPU ratio | stats)
 	e=$(column health "$jdk" enabled $C_UPTIME | stats)
 	d=$(column health "$jdk" disabled $C_UPTIME | stats)
+	e_cpu=$(column health "$jdk" enabled $C_CPU | stats)
+	d_cpu=$(column health "$jdk" disabled $C_CPU | stats)
 	SUMMARY[health_$jdk]=$(fmt_ratio $ratio)
-	SUMMARY[health_verdict_$jdk]=$(verdict "${ratio%% *}" $TARGET_HEALTH)
+	SUMMARY[health_verdict_$jdk]=$(verdict $ratio $TARGET_HEALTH)
+	SUMMARY[health_cpu_$jdk]=$(fmt_ratio $cpu_ratio)
 	result ""
-	result "### GET /actuator/health, JDK $jdk ($HEALTH_ROUNDS rounds x $HEALTH_REQUESTS requests per side, ab -k -c 1, after $HEALTH_WARMUP warm-up requests)"
+	result "### GET /actuator/health, JDK $jdk ($HEALTH_SESSIONS sessions x $HEALTH_ROUNDS rounds x $HEALTH_REQUESTS requests per side, ab -k -c 1, after $HEALTH_WARMUP warm-up requests per instance)"
 	result ""
 	result "| measure | value | target | |"
 	result "|---|---|---|---|"
 	result "| mean latency, indicator enabled / disabled | $(fmt_ratio $ratio) | <= ${TARGET_HEALTH}x | ${SUMMARY[health_verdict_$jdk]} |"
-	result "| mean latency, enabled (median of rounds) | $(awk -v m="${e%% *}" 'BEGIN { printf "%.1f us", m * 1000 }') | | |"
-	result "| mean latency, disabled (median of rounds) | $(awk -v m="${d%% *}" 'BEGIN { printf "%.1f us", m * 1000 }') | | |"
+	result "| server CPU time per request, enabled / disabled | $(fmt_ratio $cpu_ratio) | | |"
+	result "| mean latency, enabled / disabled (medians of rounds) | $(awk -v a="${e%% *}" -v b="${d%% *}" 'BEGIN { printf "%.0f us / %.0f us", a * 1000, b * 1000 }') | | |"
+	result "| server CPU per request, enabled / disabled (medians of rounds) | $(awk -v a="${e_cpu%% *}" -v b="${d_cpu%% *}" 'BEGIN { printf "%.0f us / %.0f us", a, b }') | | |"
 }
 
-# One ab round; the mean latency in ms goes into the uptime_ms column of runs.tsv.
+# nanoseconds on CPU of all threads of a process
+cpu_ns() {
+	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'
+}
+
+# One ab round: the mean latency in ms goes into the uptime_ms column of runs.tsv, the
+# server's CPU microseconds per request into the cpu column; the pair index is session*1000+round.
 health_round() {
-	local jdk=$1 variant=$2 r=$3 url=$4 out mean
-	out=$OUT/logs/health-$jdk-$variant-$r.ab
+	local jdk=$1 variant=$2 k=$3 r=$4 url=$5 pid=$6 out mean before after
+	out=$OUT/logs/health-$jdk-$variant-s$k-r$r.ab
+	before=$(cpu_ns "$pid")
 	ab -k -c 1 -n "$HEALTH_REQUESTS" "$url" >"$out" 2>&1 || die "ab failed: see $out"
+	after=$(cpu_ns "$pid")
 	grep -q '^Complete requests: *'"$HEALTH_REQUESTS"'$' "$out" || die "incomplete ab round: see $out"
 	! grep -q '^Non-2xx responses' "$out" || die "non-2xx health responses: see $out"
 	mean=$(grep -m1 '^Time per request:' "$out" | awk '{ print $4 }')
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' health "$jdk" "$variant" "$r" 0 "$mean" NA NA NA NA NA >>"$RUNS"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' health "$jdk" "$variant" "$((k * 1000 + r))" 0 "$mean" NA NA NA \
+		"$(awk -v a="$before" -v b="$after" -v n="$HEALTH_REQUESTS" 'BEGIN { printf "%.2f", (b - a) / n / 1000 }')" NA >>"$RUNS"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -492,28 +533,52 @@ section_profile() {
 			"$(fmt_ratio $up) | $(fmt_mib $rss) | $(awk -v m="${cpu%% *}" 'BEGIN { printf "%+.2f s", m }') |"
 	done
 
-	# b. the core alone, cold
-	local probe=$OUT/profile/$jdk lines=$OUT/logs/profile-$jdk-cold-acquire.txt jvm_flags=()
+	# b. the native layer alone, cold: the core as it is, and narrower bindings for comparison
+	local probe=$OUT/profile/$jdk jvm_flags=() probes name
 	rm -rf "$probe"
 	mkdir -p "$probe"
 	"$java" -Djarmode=tools -jar "$STARTER_JAR" extract --destination "$probe/app" >/dev/null 2>&1
-	"$JDK17_HOME/bin/javac" --release 17 -d "$probe/classes" -cp "$probe/app/lib/*" "$ROOT/samples/web/bench/ColdAcquire.java"
-	[ "$jdk" = 17 ] || jvm_flags=(--enable-native-access=ALL-UNNAMED)
-	: >"$lines"
+	"$JDK17_HOME/bin/javac" --release 17 -d "$probe/classes" -cp "$probe/app/lib/*" \
+		"$ROOT/samples/web/bench/ColdAcquire.java" "$ROOT/samples/web/bench/NarrowBindingProbe.java"
+	if [ "$jdk" = 17 ]; then
+		probes="core jnr-ffi jffi"
+	else
+		jvm_flags=(--enable-native-access=ALL-UNNAMED)
+		"$JDK25_HOME/bin/javac" --release 22 -d "$probe/classes" "$ROOT/samples/web/bench/NarrowForeignProbe.java"
+		probes="core ffm3"
+	fi
 	for ((i = 1; i <= PROFILE_N; i++)); do
-		"$java" "${jvm_flags[@]}" -cp "$probe/classes:$probe/app/lib/*" ColdAcquire "$OUT/pid/cold-$jdk-$i.pid" >>"$lines" 2>&1 ||
-			die "ColdAcquire failed: see $lines"
+		for name in $probes; do
+			local out=$OUT/logs/probe-$jdk-$name.txt pid_path=$OUT/pid/probe-$jdk-$name-$i.pid
+			case $name in
+				core) "$java" "${jvm_flags[@]}" -cp "$probe/classes:$probe/app/lib/*" ColdAcquire "$pid_path" >>"$out" 2>&1 ;;
+				ffm3) "$java" "${jvm_flags[@]}" -cp "$probe/classes" NarrowForeignProbe "$pid_path" >>"$out" 2>&1 ;;
+				*) "$java" "${jvm_flags[@]}" -cp "$probe/classes:$probe/app/lib/*" NarrowBindingProbe "$name" "$pid_path" >>"$out" 2>&1 ;;
+			esac || die "probe $name failed: see $out"
+		done
 	done
-	grep -q '^cold_acquire ' "$lines" || die "no result from ColdAcquire: see $lines"
-	local ms cpu_ms cls backend
-	ms=$(sed -nE 's/^cold_acquire ms=([0-9.]+) .*/\1/p' "$lines" | stats)
-	cpu_ms=$(sed -nE 's/.* cpu_ms=([0-9.]+) .*/\1/p' "$lines" | stats)
-	cls=$(sed -nE 's/.* classes=([0-9]+) .*/\1/p' "$lines" | stats)
-	backend=$(sed -nE 's/.* backend=(.*)$/\1/p' "$lines" | sort -u | paste -sd, -)
 	result ""
-	result "b. The first PidFile.acquire + release in a fresh JVM without Spring ($PROFILE_N runs, backend $backend):" \
-		"$(awk -v m="${ms%% *}" -v lo="$(cut -d' ' -f2 <<<"$ms")" -v hi="${ms##* }" 'BEGIN { printf "%.0f ms (%.0f-%.0f)", m, lo, hi }') wall," \
-		"$(awk -v m="${cpu_ms%% *}" 'BEGIN { printf "%.0f ms", m }') CPU on its thread, ${cls%% *} classes loaded."
+	result "b. The native layer alone, cold, in a fresh JVM without Spring ($PROFILE_N runs each, interleaved; wall and CPU time of the" \
+		"first open + flock + close, classes loaded meanwhile; a bare JVM loads JDK classes that a Spring application has already loaded," \
+		"so these overstate the in-application cost):"
+	result ""
+	result "| binding | wall | CPU on the calling thread | classes |"
+	result "|---|---|---|---|"
+	for name in $probes; do
+		local out=$OUT/logs/probe-$jdk-$name.txt ms cpu_ms cls label
+		grep -qE '^(cold_acquire|narrow) ' "$out" || die "no result from probe $name: see $out"
+		ms=$(sed -nE 's/^(cold_acquire|narrow)( binding=[^ ]+)? ms=([0-9.]+) .*/\3/p' "$out" | stats)
+		cpu_ms=$(sed -nE 's/.* cpu_ms=([0-9.]+) .*/\1/p' "$out" | stats)
+		cls=$(sed -nE 's/.* classes=([0-9]+).*/\1/p' "$out" | stats)
+		case $name in
+			core) label="zeph-pidfile-core as it is: PidFile.acquire + close ($(sed -nE 's/.* backend=(.*)$/\1/p' "$out" | sort -u | paste -sd, -))" ;;
+			jnr-ffi) label="jnr-ffi, a 3-function interface (open, flock, close)" ;;
+			jffi) label="jffi (jnr's JNI layer) called directly, no generated code" ;;
+			ffm3) label="java.lang.foreign, 3 downcall handles (open, flock, close)" ;;
+		esac
+		result "| $label | $(awk -v m="${ms%% *}" -v lo="$(cut -d' ' -f2 <<<"$ms")" -v hi="$(cut -d' ' -f3 <<<"$ms")" 'BEGIN { printf "%.0f ms (%.0f-%.0f)", m, lo, hi }') |" \
+			"$(awk -v m="${cpu_ms%% *}" -v lo="$(cut -d' ' -f2 <<<"$cpu_ms")" -v hi="$(cut -d' ' -f3 <<<"$cpu_ms")" 'BEGIN { printf "%.0f ms (%.0f-%.0f)", m, lo, hi }') | ${cls%% *} |"
+	done
 
 	# c. classes
 	local variant jar f
@@ -550,12 +615,13 @@ section_profile() {
 			"${app[@]}" "--zeph.pidfile.path=$OUT/pid/nmt-$jdk-$variant.pid"
 	done
 	result ""
-	result "d. Native memory committed at exit by category (-XX:NativeMemoryTracking=summary, one run each; categories of 1 MiB or more):"
+	result "d. Native memory committed at exit by category (-XX:NativeMemoryTracking=summary, one run each; the categories that" \
+		"grow with loaded code; the Java heap, GC, arena and compiler categories swing with GC and JIT timing from run to run):"
 	result ""
 	result "| category | starter | baseline | starter - baseline |"
 	result "|---|---|---|---|"
 	join -t'|' <(nmt_committed "$OUT/logs/nmt-$jdk-starter-1.log") <(nmt_committed "$OUT/logs/nmt-$jdk-baseline-1.log") |
-		awk -F'|' '$2 >= 1024 || $3 >= 1024 { printf "| %s | %.1f MiB | %.1f MiB | %+.1f MiB |\n", $1, $2 / 1024, $3 / 1024, ($2 - $3) / 1024 }' >>"$RESULTS"
+		awk -F'|' '$1 ~ /^(Class|Metaspace|Code|Symbol|Thread|Internal|Other|Shared class space)$/ { printf "| %s | %.1f MiB | %.1f MiB | %+.1f MiB |\n", $1, $2 / 1024, $3 / 1024, ($2 - $3) / 1024 }' >>"$RESULTS"
 	result ""
 	result "GC pauses before exit: starter $(grep -c 'Pause' "$OUT/logs/gc-$jdk-starter.log" || true)," \
 		"baseline $(grep -c 'Pause' "$OUT/logs/gc-$jdk-baseline.log" || true); peak RSS of these runs: starter" \
@@ -586,7 +652,7 @@ class_names() {
 	for jdk in $JDKS; do
 		echo "JDK $jdk: $("$(java_home "$jdk")/bin/java" -version 2>&1 | sed -n 2p)."
 	done
-	echo "N=$N, CDS_N=$CDS_N, PROFILE_N=$PROFILE_N, HEALTH_ROUNDS=$HEALTH_ROUNDS x HEALTH_REQUESTS=$HEALTH_REQUESTS, sections: $SECTIONS."
+	echo "N=$N, CDS_N=$CDS_N, PROFILE_N=$PROFILE_N, HEALTH_SESSIONS=$HEALTH_SESSIONS x HEALTH_ROUNDS=$HEALTH_ROUNDS x HEALTH_REQUESTS=$HEALTH_REQUESTS, sections: $SECTIONS."
 	echo "Load average at start: $(cut -d' ' -f1-3 /proc/loadavg)."
 } >>"$RESULTS"
 
@@ -613,6 +679,7 @@ done
 		fi
 		if has_section health; then
 			echo "| 4. health latency, enabled / disabled | $jdk | ${SUMMARY[health_$jdk]} | <= ${TARGET_HEALTH}x | ${SUMMARY[health_verdict_$jdk]} |"
+			echo "| (4. server CPU per health request, enabled / disabled) | $jdk | ${SUMMARY[health_cpu_$jdk]} | | |"
 		fi
 		if has_section cds; then
 			echo "| (CDS / AOT cache) start-up, starter / baseline | $jdk | ${SUMMARY[cds_$jdk]} | | |"
