@@ -12,9 +12,9 @@
 #   N                 paired runs per comparison (default 15)
 #   CDS_N             paired runs per JDK under CDS / the AOT cache (default 10)
 #   PROFILE_N         three-way runs and cold acquires per JDK in the profile (default 5)
-#   HEALTH_REQUESTS   requests per health round, keep-alive, concurrency 1 (default 1000)
+#   HEALTH_REQUESTS   requests per health round, keep-alive, concurrency 1 (default 250)
 #   HEALTH_ROUNDS     health rounds per side and session, alternating enabled/disabled (default
-#                     10; short rounds, so that both sides of a pair see the same load)
+#                     40; short rounds, so that both sides of a pair see the same load)
 #   HEALTH_SESSIONS   fresh pairs of instances for the health rounds (default 3)
 #   HEALTH_WARMUP     warm-up requests per instance before the rounds (default 5000)
 #   JDKS              which JDKs, in order (default "25 17")
@@ -34,8 +34,8 @@ cd "$ROOT"
 
 N=${N:-15}
 CDS_N=${CDS_N:-10}
-HEALTH_REQUESTS=${HEALTH_REQUESTS:-1000}
-HEALTH_ROUNDS=${HEALTH_ROUNDS:-10}
+HEALTH_REQUESTS=${HEALTH_REQUESTS:-250}
+HEALTH_ROUNDS=${HEALTH_ROUNDS:-40}
 HEALTH_SESSIONS=${HEALTH_SESSIONS:-3}
 HEALTH_WARMUP=${HEALTH_WARMUP:-5000}
 JDKS=${JDKS:-"25 17"}
@@ -95,7 +95,7 @@ rm -rf "$OUT"
 mkdir -p "$OUT/logs" "$OUT/pid"
 RUNS=$OUT/runs.tsv
 RESULTS=$OUT/results.md
-printf 'section\tjdk\tvariant\ti\texit\tuptime_ms\tready_ms\twall_ms\trss_kib\tcpu_s\tstarting_ms\n' >"$RUNS"
+printf 'section\tjdk\tvariant\ti\texit\tuptime_ms\tready_ms\twall_ms\trss_kib\tcpu_s\tstarting_ms\tmain_alloc_mib\tgcs\n' >"$RUNS"
 : >"$RESULTS"
 
 # ---------------------------------------------------------------------------------------------
@@ -117,8 +117,10 @@ unzip -Z1 "$STARTER_JAR" | grep -q 'BOOT-INF/lib/zeph-pidfile-spring-boot-starte
 # JVM uptime and the wall clock there, then exits 0), or to a refusal.
 #   run_app SECTION JDK VARIANT I EXPECTED_EXIT JAR_OR_-cp... -- APP_ARGS...
 # Appends a line to runs.tsv: uptime at ready, wall time from launch to ready, wall time from
-# launch to exit, peak RSS, CPU time (user+sys), and the uptime at Boot's 'Starting ...' line
-# (everything before it is JVM start, SpringApplication set-up and the initializers).
+# launch to exit, peak RSS, CPU time (user+sys), the uptime at Boot's 'Starting ...' line
+# (everything before it is JVM start, SpringApplication set-up and the initializers), the bytes
+# the main thread allocated up to ready and the GCs before ready. For a refused start, the
+# 'starting' column holds the time from launch to the logged failure report instead.
 now_ms() { date +%s%3N; }
 iso_to_ms() { date -u -d "$1" +%s%3N; }
 
@@ -139,7 +141,7 @@ run_app() {
 	set -e
 	end=$(now_ms)
 	[ "$rc" = "$expected" ] || die "$section $variant on JDK $jdk (run $i) exited $rc, expected $expected: see $log"
-	local rss user sys cpu uptime=NA ready=NA starting=NA line epoch jvm_start ts
+	local rss user sys cpu uptime=NA ready=NA starting=NA alloc=NA gcs=NA line epoch jvm_start ts
 	read -r _ rss user sys < <(tail -n 1 "$timing")
 	cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
 	line=$(grep -m1 '^sample.exit-when-ready:' "$log" || true)
@@ -151,15 +153,21 @@ run_app() {
 		jvm_start=$((epoch - uptime))
 		ts=$(grep -m1 'Starting SampleWebApplication' "$log" | awk '{ print $1 }')
 		[ -n "$ts" ] && starting=$(($(iso_to_ms "$ts") - jvm_start))
+		alloc=$(sed -nE 's/.*main_alloc_bytes=([0-9]+).*/\1/p' <<<"$line" | awk '{ printf "%.1f", $1 / 1048576 }')
+		gcs=$(sed -nE 's/.* gcs=([0-9]+).*/\1/p' <<<"$line")
+		[ -n "$alloc" ] || alloc=NA
+		[ -n "$gcs" ] || gcs=NA
 	else
 		[ -z "$line" ] || die "$section $variant on JDK $jdk (run $i) reached ready although refused: $log"
+		ts=$(grep -m1 'LoggingFailureAnalysisReporter' "$log" | awk '{ print $1 }')
+		[ -n "$ts" ] && starting=$(($(iso_to_ms "$ts") - start))
 	fi
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$section" "$jdk" "$variant" "$i" "$rc" \
-		"$uptime" "$ready" "$((end - start))" "$rss" "$cpu" "$starting" >>"$RUNS"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$section" "$jdk" "$variant" "$i" "$rc" \
+		"$uptime" "$ready" "$((end - start))" "$rss" "$cpu" "$starting" "$alloc" "$gcs" >>"$RUNS"
 }
 
 # Column numbers in runs.tsv.
-C_UPTIME=6 C_READY=7 C_WALL=8 C_RSS=9 C_CPU=10 C_STARTING=11
+C_UPTIME=6 C_READY=7 C_WALL=8 C_RSS=9 C_CPU=10 C_STARTING=11 C_ALLOC=12 C_GCS=13
 
 # "median min max ci_low ci_high" of the numbers on stdin, where ci_low-ci_high is the
 # distribution-free 95% confidence interval of the median (order statistics, normal
@@ -277,8 +285,17 @@ section_startup() {
 	result "| CPU time (user+sys), starter - baseline | $(awk -v m="${cpu%% *}" -v lo="$(cut -d' ' -f2 <<<"$cpu")" -v hi="$(cut -d' ' -f3 <<<"$cpu")" 'BEGIN { printf "%+.2f s (%+.2f to %+.2f)", m, lo, hi }') | | |"
 	result "| uptime at 'Starting ...' line (JVM + initializers), starter - baseline | $(fmt_delta_ms $pre) | | |"
 	result "| 'Starting ...' line to ready (refresh), starter - baseline | $(fmt_delta_ms $refresh) | | |"
+	local alloc gcs
+	alloc=$(pairs startup "$jdk" starter baseline $C_ALLOC $C_ALLOC diff | stats)
+	gcs=$(pairs startup "$jdk" starter baseline $C_GCS $C_GCS diff | stats)
+	result "| bytes allocated by the main thread up to ready, starter - baseline | $(awk -v m="${alloc%% *}" -v a="$(cut -d' ' -f4 <<<"$alloc")" -v b="$(cut -d' ' -f5 <<<"$alloc")" 'BEGIN { if (m == "NA") print "NA"; else printf "%+.1f MiB; 95%% CI of median %+.1f to %+.1f", m, a, b }') | | |"
+	result "| garbage collections before ready, starter - baseline | $(awk -v m="${gcs%% *}" -v lo="$(cut -d' ' -f2 <<<"$gcs")" -v hi="$(cut -d' ' -f3 <<<"$gcs")" 'BEGIN { if (m == "NA") print "NA"; else printf "%+g (%+g to %+g)", m, lo, hi }') | | |"
 	result ""
-	result "Medians: starter $(fmt_ms $s_up), baseline $(fmt_ms $b_up) of JVM uptime at ready."
+	local s_pre b_pre
+	s_pre=$(column startup "$jdk" starter $C_STARTING | stats)
+	b_pre=$(column startup "$jdk" baseline $C_STARTING | stats)
+	result "Medians: starter $(fmt_ms $s_up), baseline $(fmt_ms $b_up) of JVM uptime at ready;" \
+		"JVM uptime at the 'Starting ...' line: starter ${s_pre%% *} ms, baseline ${b_pre%% *} ms."
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -326,6 +343,9 @@ section_refused() {
 	result "| refused (launch to exit) / full start (launch to ready) | $(fmt_ratio $vs_ready) | <= $(target_refused "$jdk")x | ${SUMMARY[refused_verdict_$jdk]} |"
 	result "| refused / full start (both launch to exit) | $(fmt_ratio $vs_exit) | | |"
 	result "| refused start, launch to exit | $(fmt_ms $r) | | |"
+	local report
+	report=$(column refused "$jdk" refused $C_STARTING | stats)
+	result "| refused start, launch to its failure report in the log | $(fmt_ms $report) | | |"
 	result "| full start, launch to ready | $(fmt_ms $f) | | |"
 	result "| CPU time: refused / full (medians) | ${rcpu%% *} s / ${fcpu%% *} s | | |"
 }
@@ -419,8 +439,8 @@ health_round() {
 	grep -q '^Complete requests: *'"$HEALTH_REQUESTS"'$' "$out" || die "incomplete ab round: see $out"
 	! grep -q '^Non-2xx responses' "$out" || die "non-2xx health responses: see $out"
 	mean=$(grep -m1 '^Time per request:' "$out" | awk '{ print $4 }')
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' health "$jdk" "$variant" "$((k * 1000 + r))" 0 "$mean" NA NA NA \
-		"$(awk -v a="$before" -v b="$after" -v n="$HEALTH_REQUESTS" 'BEGIN { printf "%.2f", (b - a) / n / 1000 }')" NA >>"$RUNS"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' health "$jdk" "$variant" "$((k * 1000 + r))" 0 "$mean" NA NA NA \
+		"$(awk -v a="$before" -v b="$after" -v n="$HEALTH_REQUESTS" 'BEGIN { printf "%.2f", (b - a) / n / 1000 }')" NA NA NA >>"$RUNS"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -520,17 +540,20 @@ section_profile() {
 	result ""
 	result "### Profile, JDK $jdk: where the starter's start-up cost goes"
 	result ""
-	result "a. $PROFILE_N three-way runs (rotating order), each / baseline, median (min-max):"
+	result "a. $PROFILE_N three-way runs (rotating order), each against the baseline of its round, median (min-max):"
 	result ""
-	result "| variant | JVM uptime at ready | peak RSS - baseline | CPU time - baseline |"
-	result "|---|---|---|---|"
+	result "| variant | JVM uptime at ready | uptime at 'Starting ...' - baseline | peak RSS - baseline | CPU time - baseline | main-thread allocation - baseline |"
+	result "|---|---|---|---|---|---|"
 	for v in disabled starter; do
-		local up rss cpu
+		local up pre rss cpu alloc
 		up=$(pairs profile "$jdk" $v baseline $C_UPTIME $C_UPTIME ratio | stats)
+		pre=$(pairs profile "$jdk" $v baseline $C_STARTING $C_STARTING diff | stats)
 		rss=$(pairs profile "$jdk" $v baseline $C_RSS $C_RSS diff | stats)
 		cpu=$(pairs profile "$jdk" $v baseline $C_CPU $C_CPU diff | stats)
+		alloc=$(pairs profile "$jdk" $v baseline $C_ALLOC $C_ALLOC diff | stats)
 		result "| starter jar, $([ $v = disabled ] && echo '--zeph.pidfile.enabled=false (no native code, no lock)' || echo 'as shipped') |" \
-			"$(fmt_ratio $up) | $(fmt_mib $rss) | $(awk -v m="${cpu%% *}" 'BEGIN { printf "%+.2f s", m }') |"
+			"$(fmt_ratio $up | sed 's/; 95%.*//') | $(fmt_delta_ms $pre | sed 's/; 95%.*//') | $(fmt_mib $rss | sed 's/; 95%.*//') |" \
+			"$(awk -v m="${cpu%% *}" 'BEGIN { printf "%+.2f s", m }') | $(awk -v m="${alloc%% *}" 'BEGIN { if (m == "NA") print "NA"; else printf "%+.1f MiB", m }') |"
 	done
 
 	# b. the native layer alone, cold: the core as it is, and narrower bindings for comparison
