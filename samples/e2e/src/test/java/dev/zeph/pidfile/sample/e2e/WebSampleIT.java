@@ -18,6 +18,11 @@ class WebSampleIT {
 
 	private static final int EX_TEMPFAIL = 75;
 
+	/** What the web sample's GreetingController prints when constructed with this flag. */
+	private static final String PRINT_BEAN_CONSTRUCTION = "--sample.print-bean-construction=true";
+
+	private static final String BEAN_CONSTRUCTED = "sample: GreetingController constructed";
+
 	@TempDir
 	Path temp;
 
@@ -41,6 +46,28 @@ class WebSampleIT {
 			assertThat(health).contains("\"status\":\"UP\"")
 				.contains("\"pid\":" + first.pid())
 				.contains(pidFile.toString());
+		}
+	}
+
+	/**
+	 * The lock is taken before the context is refreshed, so a refused start never creates a
+	 * bean of the application. Were the lock taken during or after refresh, the refused start
+	 * would construct the controller first and print its marker: this test would fail.
+	 */
+	@Test
+	void refusedSecondStartShouldInstantiateNoBeanOfTheApplication() throws Exception {
+		Path pidFile = this.temp.resolve("web.pid");
+		try (SampleProcess first = startWeb(pidFile, PRINT_BEAN_CONSTRUCTION)) {
+			first.port();
+			assertThat(first.output()).as("the marker works: the first start constructed the controller")
+				.contains(BEAN_CONSTRUCTED);
+			try (SampleProcess second = startWeb(pidFile, PRINT_BEAN_CONSTRUCTION)) {
+				assertThat(second.awaitExit()).as(second.output()).isEqualTo(EX_TEMPFAIL);
+				assertThat(second.output()).contains("APPLICATION FAILED TO START")
+					.contains(Long.toString(first.pid()))
+					.doesNotContain(BEAN_CONSTRUCTED);
+			}
+			assertThat(first.isAlive()).isTrue();
 		}
 	}
 
