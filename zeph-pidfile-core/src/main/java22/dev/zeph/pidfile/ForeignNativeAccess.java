@@ -63,20 +63,28 @@ final class ForeignNativeAccess implements NativeAccess {
 	private static final MethodHandle FTRUNCATE = downcall("ftruncate",
 			FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), CAPTURE_ERRNO);
 
-	private static final MethodHandle UNLINK = downcall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS),
-			CAPTURE_ERRNO);
-
-	private static final MethodHandle MKDIR = downcall("mkdir", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
-			CAPTURE_ERRNO);
-
 	private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
 	private static final MethodHandle GETEUID = downcall("geteuid", FunctionDescriptor.of(JAVA_INT));
 
-	private static final MethodHandle KILL = downcall("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
-			CAPTURE_ERRNO);
+	/**
+	 * Calls that no start-up makes: release, a missing directory, a refusal's wording, a probe.
+	 * Linking a downcall costs the first caller class generation and tens of kilobytes; these
+	 * are linked when first used, not when the application starts.
+	 */
+	private static final class Rare {
 
-	private static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+		static final MethodHandle UNLINK = downcall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS), CAPTURE_ERRNO);
+
+		static final MethodHandle MKDIR = downcall("mkdir", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
+				CAPTURE_ERRNO);
+
+		static final MethodHandle KILL = downcall("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
+				CAPTURE_ERRNO);
+
+		static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+	}
 
 	@Override
 	public String name() {
@@ -170,12 +178,13 @@ final class ForeignNativeAccess implements NativeAccess {
 
 	@Override
 	public void unlink(String path) throws ErrnoException {
-		invoke((state, arena) -> check("unlink", (int) UNLINK.invokeExact(state, arena.allocateFrom(path)), state));
+		invoke((state, arena) -> check("unlink", (int) Rare.UNLINK.invokeExact(state, arena.allocateFrom(path)),
+				state));
 	}
 
 	@Override
 	public void mkdir(String path, int mode) throws ErrnoException {
-		invoke((state, arena) -> check("mkdir", (int) MKDIR.invokeExact(state, arena.allocateFrom(path), mode),
+		invoke((state, arena) -> check("mkdir", (int) Rare.MKDIR.invokeExact(state, arena.allocateFrom(path), mode),
 				state));
 	}
 
@@ -206,7 +215,8 @@ final class ForeignNativeAccess implements NativeAccess {
 			return false;
 		}
 		try {
-			return invoke((state, arena) -> (int) KILL.invokeExact(state, (int) pid, 0) == 0 || errno(state) == LinuxAbi.EPERM);
+			return invoke((state, arena) -> (int) Rare.KILL.invokeExact(state, (int) pid, 0) == 0
+					|| errno(state) == LinuxAbi.EPERM);
 		}
 		catch (ErrnoException ex) {
 			return false;
@@ -255,7 +265,7 @@ final class ForeignNativeAccess implements NativeAccess {
 
 	private static String strerror(int errno) {
 		try {
-			MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+			MemorySegment text = (MemorySegment) Rare.STRERROR.invokeExact(errno);
 			return text.equals(MemorySegment.NULL) ? "Unknown error " + errno : text.reinterpret(256).getString(0);
 		}
 		catch (Throwable ex) {
