@@ -4,7 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The few system calls a pid file needs, behind one interface so that Java 22+ can call them
- * through {@code java.lang.foreign} while Java 17 to 21 use jnr-posix. Every open is
+ * through {@code java.lang.foreign} while Java 17 to 21 use jffi (and macOS jnr-posix). Every open is
  * {@code O_CLOEXEC | O_NOFOLLOW}: a child process must not inherit the lock, and a planted
  * symbolic link must not be followed.
  */

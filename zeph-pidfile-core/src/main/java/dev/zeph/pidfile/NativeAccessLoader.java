@@ -8,15 +8,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * Chooses and loads the native backend once, on first use rather than at class load, so that
  * an unsupported platform fails at {@code acquire} with a clear message and an application
- * that never acquires loads nothing native. On Linux, {@code java.lang.foreign} serves Java
- * 22+ (no jnr class is loaded) and a narrow jnr-ffi binding serves Java 17 to 21; elsewhere
- * (macOS) jnr-posix serves, which knows each platform's {@code struct stat}.
+ * that never acquires loads nothing native. On Linux x86_64 and aarch64, {@code java.lang.foreign}
+ * serves Java 22+ (no jffi or jnr class is loaded) and jffi serves Java 17 to 21; elsewhere
+ * (macOS, other architectures) jnr-posix serves, which knows each platform's
+ * {@code struct stat}. jnr-posix is an optional dependency: the Linux backends do not need its
+ * dozen jars, and every class lookup of an application pays for each jar on its class path.
  */
 final class NativeAccessLoader {
 
 	/**
 	 * System property that picks the backend: {@code auto} (the default), {@code foreign},
-	 * {@code jnr} (jnr-ffi on Linux, jnr-posix elsewhere) or {@code jnr-posix}.
+	 * {@code jffi} or {@code jnr-posix}.
 	 */
 	static final String BACKEND_PROPERTY = "zeph.pidfile.native";
 
@@ -49,10 +51,10 @@ final class NativeAccessLoader {
 					osName + " has no flock(2); zeph-pidfile supports Linux and macOS", null);
 		}
 		String backend = choice.trim().toLowerCase(Locale.ROOT);
-		if (!backend.equals("auto") && !backend.equals("jnr") && !backend.equals("foreign")
+		if (!backend.equals("auto") && !backend.equals("foreign") && !backend.equals("jffi")
 				&& !backend.equals("jnr-posix")) {
 			throw new UnsupportedPlatformException(path,
-					"-D" + BACKEND_PROPERTY + "=" + choice + " names no backend; use auto, foreign, jnr or jnr-posix",
+					"-D" + BACKEND_PROPERTY + "=" + choice + " names no backend; use auto, foreign, jffi or jnr-posix",
 					null);
 		}
 		boolean linux = LinuxAbi.isSupported(osName, osArch);
@@ -65,15 +67,33 @@ final class NativeAccessLoader {
 					throw new UnsupportedPlatformException(path, "the java.lang.foreign backend is not available on Java "
 							+ javaFeature + " " + osName + "/" + osArch + ": " + ex, ex);
 				}
-				// a jar built on JDK 17 carries no foreign backend: jnr serves every JDK
+				// a jar built on JDK 17 carries no foreign backend: jffi serves every JDK
+			}
+		}
+		if (backend.equals("jffi") && !linux) {
+			throw new UnsupportedPlatformException(path, "the jffi backend knows the kernel ABI of Linux x86_64 and aarch64 only, not "
+					+ osName + "/" + osArch + "; use jnr-posix", null);
+		}
+		if (backend.equals("jffi") || (linux && !backend.equals("jnr-posix"))) {
+			try {
+				return new JffiNativeAccess();
+			}
+			catch (LinkageError | RuntimeException ex) {
+				throw new UnsupportedPlatformException(path,
+						"jffi cannot call flock(2) on " + osName + "/" + osArch + ": " + ex, ex);
 			}
 		}
 		try {
-			return (linux && !backend.equals("jnr-posix")) ? new JnrFfiNativeAccess() : new JnrNativeAccess();
+			return new JnrNativeAccess();
+		}
+		catch (NoClassDefFoundError ex) {
+			throw new UnsupportedPlatformException(path, "zeph-pidfile needs jnr-posix on " + osName + "/" + osArch
+					+ ": add the dependency com.github.jnr:jnr-posix (it is optional, as Linux x86_64 and aarch64 do not need it)",
+					ex);
 		}
 		catch (LinkageError | RuntimeException ex) {
 			throw new UnsupportedPlatformException(path,
-					"jnr cannot call flock(2) on " + osName + "/" + osArch + ": " + ex, ex);
+					"jnr-posix cannot call flock(2) on " + osName + "/" + osArch + ": " + ex, ex);
 		}
 	}
 

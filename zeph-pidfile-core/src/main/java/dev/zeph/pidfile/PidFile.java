@@ -292,7 +292,7 @@ public final class PidFile implements AutoCloseable {
 	}
 
 	/**
-	 * The native backend in use: {@code java.lang.foreign}, {@code jnr-ffi} or {@code jnr-posix}.
+	 * The native backend in use: {@code java.lang.foreign}, {@code jffi} or {@code jnr-posix}.
 	 * @return the backend's name
 	 */
 	public String nativeBackend() {

@@ -22,7 +22,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * x86_64 and aarch64: no third-party code, no native library of our own, and no start-up cost
  * worth measuring. Lives in {@code META-INF/versions/22} of the multi-release jar, so Java 17
  * never sees it. The kernel ABI it needs (open flags, {@code struct stat}, errno names) is
- * spelled out once in {@link LinuxAbi}, shared with the jnr-ffi binding.
+ * spelled out once in {@link LinuxAbi}, shared with the jffi binding.
  */
 final class ForeignNativeAccess implements NativeAccess {
 

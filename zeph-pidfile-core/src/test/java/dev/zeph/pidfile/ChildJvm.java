@@ -19,6 +19,10 @@ final class ChildJvm {
 	}
 
 	static List<String> command(List<String> jvmOptions, Class<?> main, String... args) {
+		return command(jvmOptions, System.getProperty("java.class.path"), main, args);
+	}
+
+	static List<String> command(List<String> jvmOptions, String classPath, Class<?> main, String... args) {
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		if (Runtime.version().feature() >= 22) {
@@ -30,7 +34,7 @@ final class ChildJvm {
 		}
 		command.addAll(jvmOptions);
 		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
+		command.add(classPath);
 		command.add(main.getName());
 		command.addAll(List.of(args));
 		return command;

@@ -1,8 +1,11 @@
 package dev.zeph.pidfile;
 
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import jnr.posix.POSIXFactory;
 import org.junit.jupiter.api.Test;
@@ -47,15 +50,24 @@ class NativeAccessLoaderTests {
 	}
 
 	@Test
-	void loadOnJava17OnLinuxShouldUseTheNarrowJnrFfiBinding() throws Exception {
+	void loadOnJava17OnLinuxShouldUseJffi() throws Exception {
 		assertThat(NativeAccessLoader.load("Linux", System.getProperty("os.arch"), "auto", 17, PATH).name())
-			.isEqualTo("jnr-ffi");
+			.isEqualTo("jffi");
 	}
 
 	@Test
-	void loadWhenJnrForcedShouldUseJnrOnAnyJdk() throws Exception {
-		assertThat(NativeAccessLoader.load("Linux", System.getProperty("os.arch"), "jnr", 25, PATH).name())
-			.isEqualTo("jnr-ffi");
+	void loadWhenJffiForcedShouldUseJffiOnAnyJdk() throws Exception {
+		assertThat(NativeAccessLoader.load("Linux", System.getProperty("os.arch"), "jffi", 25, PATH).name())
+			.isEqualTo("jffi");
+	}
+
+	@Test
+	void loadWhenJffiForcedOnMacOsShouldRefuseNamingTheAbi() {
+		// jffi would call macOS's libc happily, with Linux's open flags and struct stat layout
+		assertThatExceptionOfType(UnsupportedPlatformException.class)
+			.isThrownBy(() -> NativeAccessLoader.load("Mac OS X", "aarch64", "jffi", 17, PATH))
+			.withMessageContaining("/run/app.pid")
+			.withMessageContaining("Linux x86_64 and aarch64 only, not Mac OS X/aarch64");
 	}
 
 	@Test
@@ -105,31 +117,62 @@ class NativeAccessLoaderTests {
 		assertThat(child.waitFor()).isZero();
 		assertThat(stdout).contains("backend java.lang.foreign")
 			.contains("dev.zeph.pidfile.ForeignNativeAccess")
-			.doesNotContain(" jnr.")
+			.doesNotContain("] jnr.")
 			.doesNotContain("com.kenai.jffi")
 			.doesNotContain("dev.zeph.pidfile.JnrNativeAccess");
 		assertThat(stderr).doesNotContain("WARNING:");
 	}
 
 	@Test
-	void acquireWithJnrShouldLoadOnlyTheNarrowBindingNotJnrPosix() throws Exception {
-		String output = classLoadLog("jnr");
-		assertThat(output).contains("backend jnr-ffi").contains("jnr.ffi.LibraryLoader ").doesNotContain("jnr.posix.");
+	void acquireWithJffiShouldLoadNoJnrClassAndGenerateNoCode() throws Exception {
+		String output = classLoadLog("jffi", System.getProperty("java.class.path"));
+		assertThat(output).contains("backend jffi")
+			.contains("com.kenai.jffi.Invoker ")
+			.doesNotContain("] jnr.")
+			.doesNotContain("] org.objectweb.asm.");
+	}
+
+	@Test
+	void acquireWithJffiShouldWorkWithoutJnrPosixOnTheClassPath() throws Exception {
+		// jnr-posix is optional: a Linux application's class path has only jffi's two jars
+		String output = classLoadLog("auto", classPathWithout("/jnr-", "/asm-"));
+		assertThat(output).contains("backend " + ((Runtime.version().feature() < 22) ? "jffi" : "java.lang.foreign"));
+	}
+
+	@Test
+	void acquireWhenJnrPosixIsNeededButMissingShouldSayWhichDependencyToAdd() throws Exception {
+		List<String> command = ChildJvm.command(
+				List.of("-D" + NativeAccessLoader.BACKEND_PROPERTY + "=jnr-posix"), classPathWithout("/jnr-"),
+				InspectMain.class, this.temp.resolve("app.pid").toString());
+		Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(child.waitFor()).as(output).isNotZero();
+		assertThat(output).contains(UnsupportedPlatformException.class.getName())
+			.contains(this.temp.resolve("app.pid").toString())
+			.contains("add the dependency com.github.jnr:jnr-posix");
+		assertThat(this.temp.resolve("app.pid")).doesNotExist();
 	}
 
 	@Test
 	void acquireWhenJnrPosixForcedShouldLoadJnrPosix() throws Exception {
-		assertThat(classLoadLog("jnr-posix")).contains("backend jnr-posix").contains("jnr.posix.POSIX ");
+		assertThat(classLoadLog("jnr-posix", System.getProperty("java.class.path"))).contains("backend jnr-posix")
+			.contains("jnr.posix.POSIX ");
 	}
 
-	private String classLoadLog(String backend) throws Exception {
+	private String classLoadLog(String backend, String classPath) throws Exception {
 		List<String> command = ChildJvm.command(
 				List.of("-D" + NativeAccessLoader.BACKEND_PROPERTY + "=" + backend, "-Xlog:class+load=info:stdout"),
-				InspectMain.class, this.temp.resolve("app.pid").toString());
+				classPath, InspectMain.class, this.temp.resolve("app.pid").toString());
 		Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
 		String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		assertThat(child.waitFor()).as(output).isZero();
 		return output;
+	}
+
+	private static String classPathWithout(String... fragments) {
+		return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+			.filter((entry) -> Arrays.stream(fragments).noneMatch(entry::contains))
+			.collect(Collectors.joining(File.pathSeparator));
 	}
 
 }

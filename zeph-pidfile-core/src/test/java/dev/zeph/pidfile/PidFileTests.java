@@ -192,8 +192,8 @@ class PidFileTests {
 		String choice = System.getProperty(NativeAccessLoader.BACKEND_PROPERTY, "auto");
 		String expected = switch (choice) {
 			case "jnr-posix" -> "jnr-posix";
-			case "jnr" -> "jnr-ffi";
-			default -> (Runtime.version().feature() < 22) ? "jnr-ffi" : "java.lang.foreign";
+			case "jffi" -> "jffi";
+			default -> (Runtime.version().feature() < 22) ? "jffi" : "java.lang.foreign";
 		};
 		try (PidFile pidFile = PidFile.acquire(this.temp.resolve("app.pid"))) {
 			assertThat(pidFile.nativeBackend()).isEqualTo(expected);

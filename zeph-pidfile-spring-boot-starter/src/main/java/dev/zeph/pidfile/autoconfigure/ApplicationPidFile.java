@@ -78,7 +78,7 @@ public final class ApplicationPidFile {
 
 	/**
 	 * The native backend that calls {@code flock(2)}.
-	 * @return {@code java.lang.foreign}, {@code jnr-ffi} or {@code jnr-posix}
+	 * @return {@code java.lang.foreign}, {@code jffi} or {@code jnr-posix}
 	 */
 	public String getNativeBackend() {
 		return this.pidFile.nativeBackend();

@@ -50,7 +50,7 @@ class PidFileHealthIndicatorTests {
 			.containsEntry("pid", PID)
 			.containsEntry("acquiredAt", this.pidFile.getAcquiredAt().toString())
 			.containsEntry("backend", this.pidFile.getNativeBackend());
-		assertThat(this.pidFile.getNativeBackend()).isIn("java.lang.foreign", "jnr-ffi", "jnr-posix");
+		assertThat(this.pidFile.getNativeBackend()).isIn("java.lang.foreign", "jffi", "jnr-posix");
 	}
 
 	@Test

@@ -1,0 +1,331 @@
+package dev.zeph.pidfile;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+import com.kenai.jffi.CallContext;
+import com.kenai.jffi.CallingConvention;
+import com.kenai.jffi.Invoker;
+import com.kenai.jffi.LastError;
+import com.kenai.jffi.Library;
+import com.kenai.jffi.MemoryIO;
+import com.kenai.jffi.Type;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@link NativeAccess} for Java 17 to 21 on Linux x86_64 and aarch64, calling libc through
+ * jffi, the JNI layer that jnr-ffi and jnr-posix are built on. jffi's {@code Invoker} calls a
+ * function address with a {@code CallContext} (the signature) and nothing else: no generated
+ * stub classes, no ASM. A pid file is taken on every start of the application, and that
+ * start-up path is what this backend exists for: loading it costs a quarter of the CPU of a
+ * three-function jnr-ffi binding and a tenth of jnr-posix's full {@code POSIX}, on two jars
+ * instead of twelve (BENCHMARKS.md, issue 5).
+ * <p>
+ * Every argument is a machine word: file descriptors and flags as integers, paths and buffers
+ * as addresses of native memory that each call allocates and frees itself.
+ */
+final class JffiNativeAccess implements NativeAccess {
+
+	private static final Type[] NO_TYPES = {};
+
+	private final Invoker invoker = Invoker.getInstance();
+
+	private final MemoryIO memory = MemoryIO.getInstance();
+
+	private final LastError lastError = LastError.getInstance();
+
+	private final Library libc;
+
+	private final long open;
+
+	private final long flock;
+
+	private final long fstat;
+
+	private final long lstat;
+
+	private final long stat;
+
+	private final long pread;
+
+	private final long pwrite;
+
+	private final long ftruncate;
+
+	private final long unlink;
+
+	private final long mkdir;
+
+	private final long close;
+
+	private final long geteuid;
+
+	private final long kill;
+
+	private final long strerror;
+
+	/** {@code int f(const char *, int, mode_t)}, and {@code int f(const char *, mode_t)}. */
+	private final CallContext pathIntInt;
+
+	private final CallContext pathInt;
+
+	/** {@code int f(int, int)}, {@code int f(int, off_t)}, {@code int f(int, struct stat *)}. */
+	private final CallContext intInt;
+
+	private final CallContext intLong;
+
+	private final CallContext intPointer;
+
+	/** {@code int f(const char *, struct stat *)} and {@code int f(const char *)}. */
+	private final CallContext pathPointer;
+
+	private final CallContext path;
+
+	/** {@code ssize_t f(int, void *, size_t, off_t)}. */
+	private final CallContext readWrite;
+
+	private final CallContext oneInt;
+
+	private final CallContext noArguments;
+
+	private final CallContext errorText;
+
+	JffiNativeAccess() {
+		Library library = Library.getCachedInstance("libc.so.6", Library.LAZY | Library.LOCAL);
+		if (library == null) {
+			throw new IllegalStateException("cannot load libc.so.6: " + Library.getLastError());
+		}
+		this.libc = library;
+		this.open = symbol("open");
+		this.flock = symbol("flock");
+		this.fstat = symbol("fstat");
+		this.lstat = symbol("lstat");
+		this.stat = symbol("stat");
+		this.pread = symbol("pread");
+		this.pwrite = symbol("pwrite");
+		this.ftruncate = symbol("ftruncate");
+		this.unlink = symbol("unlink");
+		this.mkdir = symbol("mkdir");
+		this.close = symbol("close");
+		this.geteuid = symbol("geteuid");
+		this.kill = symbol("kill");
+		this.strerror = symbol("strerror");
+		this.pathIntInt = signature(Type.SINT, Type.POINTER, Type.SINT, Type.UINT);
+		this.pathInt = signature(Type.SINT, Type.POINTER, Type.UINT);
+		this.intInt = signature(Type.SINT, Type.SINT, Type.SINT);
+		this.intLong = signature(Type.SINT, Type.SINT, Type.SLONG);
+		this.intPointer = signature(Type.SINT, Type.SINT, Type.POINTER);
+		this.pathPointer = signature(Type.SINT, Type.POINTER, Type.POINTER);
+		this.path = signature(Type.SINT, Type.POINTER);
+		this.readWrite = signature(Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG, Type.SLONG);
+		this.oneInt = signature(Type.SINT, Type.SINT);
+		this.noArguments = signature(Type.UINT);
+		this.errorText = signature(Type.POINTER, Type.SINT);
+	}
+
+	private long symbol(String name) {
+		long address = this.libc.getSymbolAddress(name);
+		if (address == 0) {
+			throw new IllegalStateException("libc.so.6 has no " + name + ": " + Library.getLastError());
+		}
+		return address;
+	}
+
+	private static CallContext signature(Type result, Type... parameters) {
+		return CallContext.getCallContext(result, (parameters.length != 0) ? parameters : NO_TYPES,
+				CallingConvention.DEFAULT, true);
+	}
+
+	@Override
+	public String name() {
+		return "jffi";
+	}
+
+	@Override
+	public int open(String path, boolean write) throws ErrnoException {
+		return openWith(path, LinuxAbi.openFlags(write), 0);
+	}
+
+	@Override
+	public int create(String path, int mode) throws ErrnoException {
+		return openWith(path, LinuxAbi.createFlags(), mode);
+	}
+
+	private int openWith(String path, int flags, int mode) throws ErrnoException {
+		long cPath = cString(path);
+		try {
+			return check("open", (int) this.invoker.invokeN3(this.pathIntInt, this.open, cPath, flags, mode));
+		}
+		finally {
+			this.memory.freeMemory(cPath);
+		}
+	}
+
+	@Override
+	public boolean tryLock(int fd, boolean exclusive) throws ErrnoException {
+		int operation = (exclusive ? LinuxAbi.LOCK_EX : LinuxAbi.LOCK_SH) | LinuxAbi.LOCK_NB;
+		if ((int) this.invoker.invokeN2(this.intInt, this.flock, fd, operation) == 0) {
+			return true;
+		}
+		int errno = this.lastError.get();
+		if (errno == LinuxAbi.EWOULDBLOCK) {
+			return false;
+		}
+		throw failure("flock", errno);
+	}
+
+	@Override
+	public FileStatus fstat(int fd) throws ErrnoException {
+		long buffer = this.memory.allocateMemory(LinuxAbi.STAT_SIZE, true);
+		try {
+			check("fstat", (int) this.invoker.invokeN2(this.intPointer, this.fstat, fd, buffer));
+			return status(buffer);
+		}
+		finally {
+			this.memory.freeMemory(buffer);
+		}
+	}
+
+	@Override
+	public @Nullable FileStatus lstat(String path) throws ErrnoException {
+		return pathStat(this.lstat, "lstat", path);
+	}
+
+	@Override
+	public @Nullable FileStatus stat(String path) throws ErrnoException {
+		return pathStat(this.stat, "stat", path);
+	}
+
+	private @Nullable FileStatus pathStat(long function, String name, String path)
+			throws ErrnoException {
+		long cPath = cString(path);
+		long buffer = this.memory.allocateMemory(LinuxAbi.STAT_SIZE, true);
+		try {
+			int result = (int) this.invoker.invokeN2(this.pathPointer, function, cPath, buffer);
+			if (result == 0) {
+				return status(buffer);
+			}
+			int errno = this.lastError.get();
+			if (errno == LinuxAbi.ENOENT) {
+				return null;
+			}
+			throw failure(name, errno);
+		}
+		finally {
+			this.memory.freeMemory(buffer);
+			this.memory.freeMemory(cPath);
+		}
+	}
+
+	@Override
+	public int pread(int fd, byte[] buffer, long offset) throws ErrnoException {
+		long data = this.memory.allocateMemory(Math.max(buffer.length, 1), false);
+		try {
+			int read = (int) check("pread", this.invoker.invokeN4(this.readWrite, this.pread, fd, data, buffer.length,
+					offset));
+			this.memory.getByteArray(data, buffer, 0, read);
+			return read;
+		}
+		finally {
+			this.memory.freeMemory(data);
+		}
+	}
+
+	@Override
+	public void pwrite(int fd, byte[] bytes, long offset) throws ErrnoException {
+		long data = this.memory.allocateMemory(Math.max(bytes.length, 1), false);
+		try {
+			this.memory.putByteArray(data, bytes, 0, bytes.length);
+			long written = check("pwrite", this.invoker.invokeN4(this.readWrite, this.pwrite, fd, data, bytes.length,
+					offset));
+			if (written != bytes.length) {
+				throw failure("pwrite", LinuxAbi.EIO);
+			}
+		}
+		finally {
+			this.memory.freeMemory(data);
+		}
+	}
+
+	@Override
+	public void ftruncate(int fd, long length) throws ErrnoException {
+		check("ftruncate", (int) this.invoker.invokeN2(this.intLong, this.ftruncate, fd, length));
+	}
+
+	@Override
+	public void unlink(String path) throws ErrnoException {
+		long cPath = cString(path);
+		try {
+			check("unlink", (int) this.invoker.invokeN1(this.path, this.unlink, cPath));
+		}
+		finally {
+			this.memory.freeMemory(cPath);
+		}
+	}
+
+	@Override
+	public void mkdir(String path, int mode) throws ErrnoException {
+		long cPath = cString(path);
+		try {
+			check("mkdir", (int) this.invoker.invokeN2(this.pathInt, this.mkdir, cPath, mode));
+		}
+		finally {
+			this.memory.freeMemory(cPath);
+		}
+	}
+
+	@Override
+	public void close(int fd) {
+		this.invoker.invokeN1(this.oneInt, this.close, fd);
+	}
+
+	@Override
+	public int geteuid() {
+		return (int) this.invoker.invokeN0(this.noArguments, this.geteuid);
+	}
+
+	@Override
+	public boolean isAlive(long pid) {
+		return pid > 0 && pid <= Integer.MAX_VALUE
+				&& ((int) this.invoker.invokeN2(this.intInt, this.kill, pid, 0) == 0
+						|| this.lastError.get() == LinuxAbi.EPERM);
+	}
+
+	/** A NUL-terminated copy of the path in native memory; the caller frees it. */
+	private long cString(String path) {
+		byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
+		long address = this.memory.allocateMemory(bytes.length + 1, false);
+		this.memory.putZeroTerminatedByteArray(address, bytes, 0, bytes.length);
+		return address;
+	}
+
+	private FileStatus status(long buffer) {
+		byte[] bytes = new byte[LinuxAbi.STAT_SIZE];
+		this.memory.getByteArray(buffer, bytes, 0, bytes.length);
+		return LinuxAbi.status(ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()));
+	}
+
+	private int check(String call, int result) throws ErrnoException {
+		if (result < 0) {
+			throw failure(call, this.lastError.get());
+		}
+		return result;
+	}
+
+	private long check(String call, long result) throws ErrnoException {
+		if (result < 0) {
+			throw failure(call, this.lastError.get());
+		}
+		return result;
+	}
+
+	private ErrnoException failure(String call, int errno) {
+		long text = this.invoker.invokeN1(this.errorText, this.strerror, errno);
+		String description = (text != 0)
+				? new String(this.memory.getZeroTerminatedByteArray(text), StandardCharsets.UTF_8)
+				: "Unknown error " + errno;
+		return new ErrnoException(call, new SystemError(errno, LinuxAbi.errnoName(errno), description));
+	}
+
+}
