@@ -556,15 +556,15 @@ section_profile() {
 			"$(awk -v m="${cpu%% *}" 'BEGIN { printf "%+.2f s", m }') | $(awk -v m="${alloc%% *}" 'BEGIN { if (m == "NA") print "NA"; else printf "%+.1f MiB", m }') |"
 	done
 
-	# b. the native layer alone, cold: the core as it is, and narrower bindings for comparison
+	# b. the native layer alone, cold: the core as it is (and, on 25, three bare downcalls for comparison)
 	local probe=$OUT/profile/$jdk jvm_flags=() probes name
 	rm -rf "$probe"
 	mkdir -p "$probe"
 	"$java" -Djarmode=tools -jar "$STARTER_JAR" extract --destination "$probe/app" >/dev/null 2>&1
 	"$JDK17_HOME/bin/javac" --release 17 -d "$probe/classes" -cp "$probe/app/lib/*" \
-		"$ROOT/samples/web/bench/ColdAcquire.java" "$ROOT/samples/web/bench/NarrowBindingProbe.java"
+		"$ROOT/samples/web/bench/ColdAcquire.java"
 	if [ "$jdk" = 17 ]; then
-		probes="core jnr-ffi jffi"
+		probes="core"
 	else
 		jvm_flags=(--enable-native-access=ALL-UNNAMED)
 		"$JDK25_HOME/bin/javac" --release 22 -d "$probe/classes" "$ROOT/samples/web/bench/NarrowForeignProbe.java"
@@ -576,7 +576,6 @@ section_profile() {
 			case $name in
 				core) "$java" "${jvm_flags[@]}" -cp "$probe/classes:$probe/app/lib/*" ColdAcquire "$pid_path" >>"$out" 2>&1 ;;
 				ffm3) "$java" "${jvm_flags[@]}" -cp "$probe/classes" NarrowForeignProbe "$pid_path" >>"$out" 2>&1 ;;
-				*) "$java" "${jvm_flags[@]}" -cp "$probe/classes:$probe/app/lib/*" NarrowBindingProbe "$name" "$pid_path" >>"$out" 2>&1 ;;
 			esac || die "probe $name failed: see $out"
 		done
 	done
@@ -595,8 +594,6 @@ section_profile() {
 		cls=$(sed -nE 's/.* classes=([0-9]+).*/\1/p' "$out" | stats)
 		case $name in
 			core) label="zeph-pidfile-core as it is: PidFile.acquire + close ($(sed -nE 's/.* backend=(.*)$/\1/p' "$out" | sort -u | paste -sd, -))" ;;
-			jnr-ffi) label="jnr-ffi, a 3-function interface (open, flock, close)" ;;
-			jffi) label="jffi (jnr's JNI layer) called directly, no generated code" ;;
 			ffm3) label="java.lang.foreign, 3 downcall handles (open, flock, close)" ;;
 		esac
 		result "| $label | $(awk -v m="${ms%% *}" -v lo="$(cut -d' ' -f2 <<<"$ms")" -v hi="$(cut -d' ' -f3 <<<"$ms")" 'BEGIN { printf "%.0f ms (%.0f-%.0f)", m, lo, hi }') |" \

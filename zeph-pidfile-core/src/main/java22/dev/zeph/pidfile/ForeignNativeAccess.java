@@ -8,7 +8,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 import org.jspecify.annotations.Nullable;
 
@@ -19,10 +18,20 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * {@link NativeAccess} through {@code java.lang.foreign} (final since Java 22), on Linux
- * x86_64 and aarch64: no third-party code, no native library of our own, and no start-up cost
- * worth measuring. Lives in {@code META-INF/versions/22} of the multi-release jar, so Java 17
- * never sees it. The kernel ABI it needs (open flags, {@code struct stat}, errno names) is
- * spelled out once in {@link LinuxAbi}, shared with the jffi binding.
+ * x86_64 and aarch64: no third-party code and no native library of our own. Lives in
+ * {@code META-INF/versions/22} of the multi-release jar, so Java 17 never sees it. The kernel
+ * ABI it needs (open flags, {@code struct stat}, errno names) is spelled out once in
+ * {@link LinuxAbi}, shared with the jffi binding.
+ * <p>
+ * Linking a downcall generates a stub class for its {@link FunctionDescriptor}, and the first
+ * one also sets up the linker: tens of milliseconds on every start of the application
+ * (BENCHMARKS.md). Stubs are shared between handles of one descriptor, so every fixed-arity
+ * call here goes through one shape, four 64-bit integers in and one out: on both
+ * architectures an {@code int}, {@code off_t}, {@code size_t} or pointer argument travels in
+ * a general-purpose register either way, unused argument registers are ignored by the
+ * callee, and an {@code int} result is read as the low 32 bits (the cast to {@code int}).
+ * Only variadic {@code open} keeps its own, exact descriptor. That is one stub for twelve
+ * functions instead of eight.
  */
 final class ForeignNativeAccess implements NativeAccess {
 
@@ -35,56 +44,43 @@ final class ForeignNativeAccess implements NativeAccess {
 
 	private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
 
-	private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+	private static final long ERRNO_OFFSET = CAPTURE_LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
 
 	private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
-	private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-			Linker.Option.firstVariadicArg(2), CAPTURE_ERRNO);
+	/** {@code long f(long, long, long, long)}, errno captured: the one shape of every fixed-arity call. */
+	private static final FunctionDescriptor WORDS = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+			JAVA_LONG);
 
-	private static final MethodHandle FLOCK = downcall("flock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
+	private static final MethodHandle OPEN = LINKER.downcallHandle(symbol("open"),
+			FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2),
 			CAPTURE_ERRNO);
 
-	private static final MethodHandle FSTAT = downcall("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS),
-			CAPTURE_ERRNO);
+	private static final MethodHandle FLOCK = words("flock");
 
-	private static final MethodHandle LSTAT = downcall("lstat", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS),
-			CAPTURE_ERRNO);
+	private static final MethodHandle FSTAT = words("fstat");
 
-	private static final MethodHandle STAT = downcall("stat", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS),
-			CAPTURE_ERRNO);
+	private static final MethodHandle LSTAT = words("lstat");
 
-	private static final MethodHandle PREAD = downcall("pread",
-			FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), CAPTURE_ERRNO);
+	private static final MethodHandle STAT = words("stat");
 
-	private static final MethodHandle PWRITE = downcall("pwrite",
-			FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), CAPTURE_ERRNO);
+	private static final MethodHandle PREAD = words("pread");
 
-	private static final MethodHandle FTRUNCATE = downcall("ftruncate",
-			FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), CAPTURE_ERRNO);
+	private static final MethodHandle PWRITE = words("pwrite");
 
-	private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+	private static final MethodHandle FTRUNCATE = words("ftruncate");
 
-	private static final MethodHandle GETEUID = downcall("geteuid", FunctionDescriptor.of(JAVA_INT));
+	private static final MethodHandle UNLINK = words("unlink");
 
-	/**
-	 * Calls that no start-up makes: release, a missing directory, a refusal's wording, a probe.
-	 * Linking a downcall costs the first caller class generation and tens of kilobytes; these
-	 * are linked when first used, not when the application starts.
-	 */
-	private static final class Rare {
+	private static final MethodHandle MKDIR = words("mkdir");
 
-		static final MethodHandle UNLINK = downcall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS), CAPTURE_ERRNO);
+	private static final MethodHandle CLOSE = words("close");
 
-		static final MethodHandle MKDIR = downcall("mkdir", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
-				CAPTURE_ERRNO);
+	private static final MethodHandle GETEUID = words("geteuid");
 
-		static final MethodHandle KILL = downcall("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
-				CAPTURE_ERRNO);
+	private static final MethodHandle KILL = words("kill");
 
-		static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-
-	}
+	private static final MethodHandle STRERROR = words("strerror");
 
 	@Override
 	public String name() {
@@ -101,31 +97,48 @@ final class ForeignNativeAccess implements NativeAccess {
 		return openWith(path, LinuxAbi.createFlags(), mode);
 	}
 
-	private int openWith(String path, int flags, int mode) throws ErrnoException {
-		return invoke((state, arena) -> check("open", (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags,
-				mode), state));
+	private static int openWith(String path, int flags, int mode) throws ErrnoException {
+		try (Arena arena = Arena.ofConfined()) {
+			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+			int fd;
+			try {
+				fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags, mode);
+			}
+			catch (Throwable ex) {
+				throw failedDowncall("open", ex);
+			}
+			if (fd < 0) {
+				throw failure("open", state);
+			}
+			return fd;
+		}
 	}
 
 	@Override
 	public boolean tryLock(int fd, boolean exclusive) throws ErrnoException {
-		return invoke((state, arena) -> {
-			if ((int) FLOCK.invokeExact(state, fd, (exclusive ? LinuxAbi.LOCK_EX : LinuxAbi.LOCK_SH) | LinuxAbi.LOCK_NB) == 0) {
+		int operation = (exclusive ? LinuxAbi.LOCK_EX : LinuxAbi.LOCK_SH) | LinuxAbi.LOCK_NB;
+		try (Arena arena = Arena.ofConfined()) {
+			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+			if ((int) call(FLOCK, "flock", state, fd, operation, 0, 0) == 0) {
 				return true;
 			}
 			if (errno(state) == LinuxAbi.EWOULDBLOCK) {
 				return false;
 			}
-			throw new ErrnoException("flock", error(errno(state)));
-		});
+			throw failure("flock", state);
+		}
 	}
 
 	@Override
 	public FileStatus fstat(int fd) throws ErrnoException {
-		return invoke((state, arena) -> {
+		try (Arena arena = Arena.ofConfined()) {
+			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
 			MemorySegment stat = arena.allocate(STAT_SIZE, 8);
-			check("fstat", (int) FSTAT.invokeExact(state, fd, stat), state);
-			return status(stat);
-		});
+			if ((int) call(FSTAT, "fstat", state, fd, stat.address(), 0, 0) != 0) {
+				throw failure("fstat", state);
+			}
+			return LinuxAbi.status(stat.asByteBuffer());
+		}
 	}
 
 	@Override
@@ -138,125 +151,136 @@ final class ForeignNativeAccess implements NativeAccess {
 		return pathStat(STAT, "stat", path);
 	}
 
-	private static @Nullable FileStatus pathStat(MethodHandle call, String name, String path) throws ErrnoException {
-		return invoke((state, arena) -> {
+	private static @Nullable FileStatus pathStat(MethodHandle handle, String name, String path)
+			throws ErrnoException {
+		try (Arena arena = Arena.ofConfined()) {
+			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
 			MemorySegment stat = arena.allocate(STAT_SIZE, 8);
-			return exists(name, (int) call.invokeExact(state, arena.allocateFrom(path), stat), state) ? status(stat)
-					: null;
-		});
+			if ((int) call(handle, name, state, arena.allocateFrom(path).address(), stat.address(), 0, 0) == 0) {
+				return LinuxAbi.status(stat.asByteBuffer());
+			}
+			if (errno(state) == LinuxAbi.ENOENT) {
+				return null;
+			}
+			throw failure(name, state);
+		}
 	}
 
 	@Override
 	public int pread(int fd, byte[] buffer, long offset) throws ErrnoException {
-		return invoke((state, arena) -> {
-			MemorySegment target = arena.allocate(buffer.length);
-			long read = (long) PREAD.invokeExact(state, fd, target, (long) buffer.length, offset);
+		try (Arena arena = Arena.ofConfined()) {
+			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+			MemorySegment target = arena.allocate(Math.max(buffer.length, 1));
+			long read = call(PREAD, "pread", state, fd, target.address(), buffer.length, offset);
 			if (read < 0) {
-				throw new ErrnoException("pread", error(errno(state)));
+				throw failure("pread", state);
 			}
 			MemorySegment.copy(target, JAVA_BYTE, 0, buffer, 0, (int) read);
 			return (int) read;
-		});
+		}
 	}
 
 	@Override
 	public void pwrite(int fd, byte[] bytes, long offset) throws ErrnoException {
-		invoke((state, arena) -> {
-			long written = (long) PWRITE.invokeExact(state, fd, arena.allocateFrom(JAVA_BYTE, bytes),
-					(long) bytes.length, offset);
-			if (written != bytes.length) {
-				throw new ErrnoException("pwrite", error((written < 0) ? errno(state) : LinuxAbi.EIO));
+		try (Arena arena = Arena.ofConfined()) {
+			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+			MemorySegment source = arena.allocate(Math.max(bytes.length, 1));
+			MemorySegment.copy(bytes, 0, source, JAVA_BYTE, 0, bytes.length);
+			long written = call(PWRITE, "pwrite", state, fd, source.address(), bytes.length, offset);
+			if (written < 0) {
+				throw failure("pwrite", state);
 			}
-			return null;
-		});
+			if (written != bytes.length) {
+				throw new ErrnoException("pwrite", error(LinuxAbi.EIO));
+			}
+		}
 	}
 
 	@Override
 	public void ftruncate(int fd, long length) throws ErrnoException {
-		invoke((state, arena) -> check("ftruncate", (int) FTRUNCATE.invokeExact(state, fd, length), state));
+		simple(FTRUNCATE, "ftruncate", fd, length);
 	}
 
 	@Override
 	public void unlink(String path) throws ErrnoException {
-		invoke((state, arena) -> check("unlink", (int) Rare.UNLINK.invokeExact(state, arena.allocateFrom(path)),
-				state));
+		try (Arena arena = Arena.ofConfined()) {
+			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+			if ((int) call(UNLINK, "unlink", state, arena.allocateFrom(path).address(), 0, 0, 0) != 0) {
+				throw failure("unlink", state);
+			}
+		}
 	}
 
 	@Override
 	public void mkdir(String path, int mode) throws ErrnoException {
-		invoke((state, arena) -> check("mkdir", (int) Rare.MKDIR.invokeExact(state, arena.allocateFrom(path), mode),
-				state));
+		try (Arena arena = Arena.ofConfined()) {
+			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+			if ((int) call(MKDIR, "mkdir", state, arena.allocateFrom(path).address(), mode, 0, 0) != 0) {
+				throw failure("mkdir", state);
+			}
+		}
 	}
 
 	@Override
 	public void close(int fd) {
-		try {
-			int ignored = (int) CLOSE.invokeExact(fd);
-		}
-		catch (Throwable ex) {
-			throw new IllegalStateException("close(" + fd + ") failed", ex);
+		try (Arena arena = Arena.ofConfined()) {
+			call(CLOSE, "close", arena.allocate(CAPTURE_LAYOUT), fd, 0, 0, 0);
 		}
 	}
 
 	@Override
 	public int geteuid() {
-		try {
-			return (int) GETEUID.invokeExact();
-		}
-		catch (Throwable ex) {
-			throw new IllegalStateException("geteuid() failed", ex);
+		try (Arena arena = Arena.ofConfined()) {
+			return (int) call(GETEUID, "geteuid", arena.allocate(CAPTURE_LAYOUT), 0, 0, 0, 0);
 		}
 	}
-
 
 	@Override
 	public boolean isAlive(long pid) {
 		if (pid <= 0 || pid > Integer.MAX_VALUE) {
 			return false;
 		}
-		try {
-			return invoke((state, arena) -> (int) Rare.KILL.invokeExact(state, (int) pid, 0) == 0
-					|| errno(state) == LinuxAbi.EPERM);
-		}
-		catch (ErrnoException ex) {
-			return false;
+		try (Arena arena = Arena.ofConfined()) {
+			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+			return (int) call(KILL, "kill", state, pid, 0, 0, 0) == 0 || errno(state) == LinuxAbi.EPERM;
 		}
 	}
-	/**
-	 * Run one downcall with a fresh confined arena and an errno capture buffer: nothing
-	 * native outlives the call.
-	 */
-	private static <T> T invoke(Downcall<T> downcall) throws ErrnoException {
+
+	private static void simple(MethodHandle handle, String name, long a, long b) throws ErrnoException {
 		try (Arena arena = Arena.ofConfined()) {
-			return downcall.call(arena.allocate(CAPTURE_LAYOUT), arena);
+			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+			if ((int) call(handle, name, state, a, b, 0, 0) != 0) {
+				throw failure(name, state);
+			}
 		}
-		catch (ErrnoException | RuntimeException | Error ex) {
-			throw ex;
+	}
+
+	/** One downcall of the shared shape; errno lands in {@code state}. */
+	private static long call(MethodHandle handle, String name, MemorySegment state, long a, long b, long c, long d) {
+		try {
+			return (long) handle.invokeExact(state, a, b, c, d);
 		}
 		catch (Throwable ex) {
-			throw new IllegalStateException(ex);
+			throw failedDowncall(name, ex);
 		}
 	}
 
-	private static boolean exists(String call, int result, MemorySegment state) throws ErrnoException {
-		if (result == 0) {
-			return true;
+	private static RuntimeException failedDowncall(String name, Throwable ex) {
+		if (ex instanceof RuntimeException runtime) {
+			return runtime;
 		}
-		if (errno(state) == LinuxAbi.ENOENT) {
-			return false;
+		if (ex instanceof Error error) {
+			throw error;
 		}
-		throw new ErrnoException(call, error(errno(state)));
-	}
-
-	private static int check(String call, int result, MemorySegment state) throws ErrnoException {
-		if (result < 0) {
-			throw new ErrnoException(call, error(errno(state)));
-		}
-		return result;
+		return new IllegalStateException(name + " downcall failed", ex);
 	}
 
 	private static int errno(MemorySegment state) {
-		return (int) ERRNO.get(state, 0L);
+		return state.get(JAVA_INT, ERRNO_OFFSET);
+	}
+
+	private static ErrnoException failure(String call, MemorySegment state) {
+		return new ErrnoException(call, error(errno(state)));
 	}
 
 	private static SystemError error(int errno) {
@@ -264,30 +288,18 @@ final class ForeignNativeAccess implements NativeAccess {
 	}
 
 	private static String strerror(int errno) {
-		try {
-			MemorySegment text = (MemorySegment) Rare.STRERROR.invokeExact(errno);
-			return text.equals(MemorySegment.NULL) ? "Unknown error " + errno : text.reinterpret(256).getString(0);
-		}
-		catch (Throwable ex) {
-			return "Unknown error " + errno;
+		try (Arena arena = Arena.ofConfined()) {
+			long text = call(STRERROR, "strerror", arena.allocate(CAPTURE_LAYOUT), errno, 0, 0, 0);
+			return (text == 0) ? "Unknown error " + errno : MemorySegment.ofAddress(text).reinterpret(256).getString(0);
 		}
 	}
 
-	private static FileStatus status(MemorySegment stat) {
-		return LinuxAbi.status(stat.asByteBuffer());
+	private static MethodHandle words(String name) {
+		return LINKER.downcallHandle(symbol(name), WORDS, CAPTURE_ERRNO);
 	}
 
-	@FunctionalInterface
-	private interface Downcall<T> {
-
-		T call(MemorySegment state, Arena arena) throws Throwable;
-
-	}
-
-	private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-		MemorySegment symbol = LIBC.find(name)
-			.orElseThrow(() -> new UnsupportedOperationException("libc has no symbol '" + name + "'"));
-		return LINKER.downcallHandle(symbol, descriptor, options);
+	private static MemorySegment symbol(String name) {
+		return LIBC.find(name).orElseThrow(() -> new UnsupportedOperationException("libc has no symbol '" + name + "'"));
 	}
 
 }
