@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Per-call cost of zeph-pidfile against the C floor (issue 5, target 3): JMH on JDK 25
-# (java.lang.foreign) and JDK 17 (jnr-ffi) against ../shared/perf/syscall-floor.c, as ratios.
+# (java.lang.foreign) and JDK 17 (jffi) against ../shared/perf/syscall-floor.c, as ratios.
 #
 #   zeph-pidfile-core/src/jmh/run-benchmarks.sh            # about 6 minutes on 2 cores
 #   BENCH_DIR=/dev/shm zeph-pidfile-core/src/jmh/run-benchmarks.sh   # on a tmpfs, like /run
 #
 # 1. builds the module once with -Pbenchmarks on JDK 25, so that the packaged multi-release jar
 #    carries the java.lang.foreign backend in META-INF/versions/22 (JDK 17 ignores it and uses
-#    jnr-ffi); JMH runs from that jar, never from target/classes;
+#    jffi); JMH runs from that jar, never from target/classes;
 # 2. compiles the C floor with gcc -O2 into a temporary directory;
 # 3. alternates C and Java: C, Java(cfg 1), C, Java(cfg 2), C, Java(cfg 1), ..., C. Each Java
 #    run is compared with the C runs just before and just after it (the median of their 2 x 3
@@ -19,7 +19,7 @@
 # system: BENCH_DIR (default ${TMPDIR:-/tmp}) picks it; /dev/shm is a tmpfs like /run, where
 # pid files usually live, and much less noisy than a disk shared with other work.
 # Environment: ROUNDS (6), FLOOR_ITERATIONS (20000 per C round), WARMUP and MEASURE (3 and 4
-# one-second JMH iterations), CONFIGS ("jdk25-ffm jdk17-jnr"; "jdk25-jnr" is also known),
+# one-second JMH iterations), CONFIGS ("jdk25-ffm jdk17-jffi"; "jdk25-jffi" is also known),
 # JDK17_HOME, JDK25_HOME, SKIP_BUILD=1 (reuse the last build), JMH_EXTRA (more JMH options,
 # such as "-prof gc"). Raw logs, CSVs and the table stay in zeph-pidfile-core/target/benchmarks/.
 set -euo pipefail
@@ -34,7 +34,7 @@ ROUNDS=${ROUNDS:-6}
 FLOOR_ITERATIONS=${FLOOR_ITERATIONS:-20000}
 WARMUP=${WARMUP:-3}
 MEASURE=${MEASURE:-4}
-CONFIGS=${CONFIGS:-"jdk25-ffm jdk17-jnr"}
+CONFIGS=${CONFIGS:-"jdk25-ffm jdk17-jffi"}
 JMH_EXTRA=${JMH_EXTRA:-}
 
 die() { echo "run-benchmarks: $*" >&2; exit 1; }
@@ -46,16 +46,16 @@ command -v gcc >/dev/null || die "gcc is needed for the C floor (apt-get install
 # name -> java binary, JVM options for the forked benchmark JVM
 config_java() {
   case "$1" in
-    jdk25-ffm|jdk25-jnr) echo "$JDK25_HOME/bin/java" ;;
-    jdk17-jnr) echo "$JDK17_HOME/bin/java" ;;
-    *) die "unknown configuration $1 (known: jdk25-ffm jdk17-jnr jdk25-jnr)" ;;
+    jdk25-ffm|jdk25-jffi) echo "$JDK25_HOME/bin/java" ;;
+    jdk17-jffi) echo "$JDK17_HOME/bin/java" ;;
+    *) die "unknown configuration $1 (known: jdk25-ffm jdk17-jffi jdk25-jffi)" ;;
   esac
 }
 config_jvm_args() {
   case "$1" in
     jdk25-ffm) echo "--enable-native-access=ALL-UNNAMED -Dzeph.bench.expectBackend=java.lang.foreign" ;;
-    jdk25-jnr) echo "--enable-native-access=ALL-UNNAMED -Dzeph.pidfile.native=jnr -Dzeph.bench.expectBackend=jnr-ffi" ;;
-    jdk17-jnr) echo "-Dzeph.bench.expectBackend=jnr-ffi" ;;
+    jdk25-jffi) echo "--enable-native-access=ALL-UNNAMED -Dzeph.pidfile.native=jffi -Dzeph.bench.expectBackend=jffi" ;;
+    jdk17-jffi) echo "-Dzeph.bench.expectBackend=jffi" ;;
   esac
 }
 for config in $CONFIGS; do config_java "$config" >/dev/null; done

@@ -30,8 +30,8 @@ public final class FloorRatios {
 			{ "ownershipCheck", "verify", "1.5", "ownership check", "C: fstat + lstat; Java: one lstat" },
 			{ "inspectHeld", "probe", "2.0", "inspect held path", "C: open, flock(LOCK_SH|LOCK_NB), close; Java: the same and geteuid, fstat, then /proc/locks (open, read to end of file, close) and pread to name the holder" } };
 
-	private static final Map<String, String> LABELS = Map.of("jdk25-ffm", "JDK 25, java.lang.foreign", "jdk17-jnr",
-			"JDK 17, jnr-posix", "jdk25-jnr", "JDK 25, jnr-posix");
+	private static final Map<String, String> LABELS = Map.of("jdk25-ffm", "JDK 25, java.lang.foreign", "jdk17-jffi",
+			"JDK 17, jffi", "jdk25-jffi", "JDK 25, jffi");
 
 	private FloorRatios() {
 	}

@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * System properties read in the forked JVM: {@code zeph.bench.dir}, the directory to make the
  * pid files in (a fresh subdirectory is created there; default: the system temp directory),
  * so that the C floor and Java use one file system; {@code zeph.bench.expectBackend}, the
- * native backend that must serve ({@code java.lang.foreign} or {@code jnr-ffi}): the trial
+ * native backend that must serve ({@code java.lang.foreign} or {@code jffi}): the trial
  * fails rather than measure the other one. The backend in use is printed either way.
  */
 @BenchmarkMode(Mode.AverageTime)
