@@ -312,14 +312,23 @@ section_refused() {
 	local refused_args=(--sample.exit-when-ready=true --server.port=0 --server.address=127.0.0.1 "--zeph.pidfile.path=$hold_path")
 	local full_args=(--sample.exit-when-ready=true --server.port=0 --server.address=127.0.0.1)
 	run_app refused-warmup "$jdk" refused 0 $EX_TEMPFAIL -jar "$STARTER_JAR" -- "${refused_args[@]}"
+	# A third kind of run, beside each pair: the refused start without Spring Boot's background
+	# pre-initializer, which a failed start waits for (see BENCHMARKS.md, "the refused start").
+	local v order
 	for ((i = 1; i <= N; i++)); do
-		if ((i % 2)); then
-			run_app refused "$jdk" refused "$i" $EX_TEMPFAIL -jar "$STARTER_JAR" -- "${refused_args[@]}"
-			run_app refused "$jdk" full "$i" 0 -jar "$STARTER_JAR" -- "${full_args[@]}" "--zeph.pidfile.path=$OUT/pid/refused-$jdk-full-$i.pid"
-		else
-			run_app refused "$jdk" full "$i" 0 -jar "$STARTER_JAR" -- "${full_args[@]}" "--zeph.pidfile.path=$OUT/pid/refused-$jdk-full-$i.pid"
-			run_app refused "$jdk" refused "$i" $EX_TEMPFAIL -jar "$STARTER_JAR" -- "${refused_args[@]}"
-		fi
+		case $((i % 3)) in
+			1) order="refused full nopreinit" ;;
+			2) order="full nopreinit refused" ;;
+			0) order="nopreinit refused full" ;;
+		esac
+		for v in $order; do
+			case $v in
+				refused) run_app refused "$jdk" refused "$i" $EX_TEMPFAIL -jar "$STARTER_JAR" -- "${refused_args[@]}" ;;
+				nopreinit) run_app refused "$jdk" nopreinit "$i" $EX_TEMPFAIL -Dspring.backgroundpreinitializer.ignore=true \
+					-jar "$STARTER_JAR" -- "${refused_args[@]}" ;;
+				full) run_app refused "$jdk" full "$i" 0 -jar "$STARTER_JAR" -- "${full_args[@]}" "--zeph.pidfile.path=$OUT/pid/refused-$jdk-full-$i.pid" ;;
+			esac
+		done
 		printf '.' >&2
 	done
 	echo >&2
@@ -348,6 +357,12 @@ section_refused() {
 	result "| refused start, launch to its failure report in the log | $(fmt_ms $report) | | |"
 	result "| full start, launch to ready | $(fmt_ms $f) | | |"
 	result "| CPU time: refused / full (medians) | ${rcpu%% *} s / ${fcpu%% *} s | | |"
+	local np npr
+	np=$(pairs refused "$jdk" nopreinit full $C_WALL $C_READY ratio | stats)
+	npr=$(column refused "$jdk" nopreinit $C_WALL | stats)
+	SUMMARY[nopreinit_$jdk]=$(fmt_ratio $np)
+	result "| refused with -Dspring.backgroundpreinitializer.ignore=true (launch to exit) / full start (launch to ready) | $(fmt_ratio $np) | <= $(target_refused "$jdk")x | $(verdict $np "$(target_refused "$jdk")") |"
+	result "| refused with -Dspring.backgroundpreinitializer.ignore=true, launch to exit | $(fmt_ms $npr) | | |"
 }
 
 wait_for_log() {

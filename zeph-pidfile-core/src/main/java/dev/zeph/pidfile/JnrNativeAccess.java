@@ -48,7 +48,8 @@ final class JnrNativeAccess implements NativeAccess {
 
 	@Override
 	public int open(String path, boolean write) throws ErrnoException {
-		int flags = OPEN_FLAGS | (write ? OpenFlags.O_RDWR.intValue() : OpenFlags.O_RDONLY.intValue());
+		int flags = OPEN_FLAGS | (write ? OpenFlags.O_RDWR.intValue()
+				: OpenFlags.O_RDONLY.intValue() | OpenFlags.O_NONBLOCK.intValue());
 		return check("open", this.posix.open(path, flags, 0));
 	}
 

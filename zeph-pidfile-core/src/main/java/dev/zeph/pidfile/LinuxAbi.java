@@ -20,6 +20,8 @@ final class LinuxAbi {
 
 	static final int O_CREAT = 0100;
 
+	static final int O_NONBLOCK = 04000;
+
 	static final int O_EXCL = 0200;
 
 	static final int O_NOFOLLOW = AARCH64 ? 0100000 : 0400000;
@@ -74,7 +76,7 @@ final class LinuxAbi {
 	}
 
 	static int openFlags(boolean write) {
-		return O_CLOEXEC | O_NOFOLLOW | (write ? O_RDWR : O_RDONLY);
+		return O_CLOEXEC | O_NOFOLLOW | (write ? O_RDWR : O_RDONLY | O_NONBLOCK);
 	}
 
 	static int createFlags() {

@@ -16,7 +16,11 @@ interface NativeAccess {
 	 */
 	String name();
 
-	/** {@code open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW)}, or {@code O_RDONLY} when not {@code write}. */
+	/**
+	 * {@code open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW)}, or {@code O_RDONLY | O_NONBLOCK} when not
+	 * {@code write}: a read-only open of a FIFO would otherwise wait for a writer, and a probe
+	 * must never hang. Neither flag changes {@code flock} or {@code pread} on a regular file.
+	 */
 	int open(String path, boolean write) throws ErrnoException;
 
 	/** {@code open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)}: never an existing file. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,6 +76,17 @@ class PidFileSafetyTests {
 		assertThatExceptionOfType(UnsafePidFileException.class).isThrownBy(() -> PidFile.acquire(path))
 			.withMessageContaining("a FIFO");
 		assertThat(Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)).isFalse();
+	}
+
+	@Test
+	@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void inspectWhenPathIsFifoShouldRefuseWithoutWaitingForAWriter() throws Exception {
+		// open(O_RDONLY) of a FIFO waits for a writer unless O_NONBLOCK: a probe must never hang
+		Path path = this.temp.resolve("app.pid");
+		assumeThat(Commands.run("mkfifo", path.toString()).exitCode()).isZero();
+		assertThatExceptionOfType(UnsafePidFileException.class).isThrownBy(() -> PidFile.inspect(path))
+			.withMessageContaining(path.toString())
+			.withMessageContaining("a FIFO");
 	}
 
 	@Test
