@@ -28,7 +28,7 @@ public final class FloorRatios {
 	private static final String[][] CALLS = {
 			{ "acquireRelease", "cycle", "1.3", "acquire+release", "C: open, flock, fstat, lstat, pwrite, ftruncate, lstat, unlink, close; Java: the same (open with O_CREAT|O_EXCL) and geteuid, stat of the directory, pread of any old pid" },
 			{ "ownershipCheck", "verify", "1.5", "ownership check", "C: fstat + lstat; Java: one lstat" },
-			{ "inspectHeld", "probe", "2.0", "inspect held path", "C: open, flock(LOCK_SH|LOCK_NB), close; Java: the same and geteuid, fstat, then /proc/locks (open, read to end of file, close) and pread to name the holder" } };
+			{ "inspectHeld", "probe", "2.0", "inspect held path", "C: open, flock(LOCK_SH|LOCK_NB), close; Java: the same (open adds O_NONBLOCK) and fstat to refuse anything but a regular file, then pread and kill(pid, 0) to name the holder" } };
 
 	private static final Map<String, String> LABELS = Map.of("jdk25-ffm", "JDK 25, java.lang.foreign", "jdk17-jffi",
 			"JDK 17, jffi", "jdk25-jffi", "JDK 25, jffi");
