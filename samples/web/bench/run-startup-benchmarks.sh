@@ -95,7 +95,7 @@ rm -rf "$OUT"
 mkdir -p "$OUT/logs" "$OUT/pid"
 RUNS=$OUT/runs.tsv
 RESULTS=$OUT/results.md
-printf 'section\tjdk\tvariant\ti\texit\tuptime_ms\tready_ms\twall_ms\trss_kib\tcpu_s\tstarting_ms\tmain_alloc_mib\tgcs\n' >"$RUNS"
+printf 'section\tjdk\tvariant\ti\texit\tuptime_ms\tready_ms\twall_ms\trss_kib\tcpu_s\tstarting_ms\tmain_alloc_mib\tgcs\tmain_cpu_ms\n' >"$RUNS"
 : >"$RESULTS"
 
 # ---------------------------------------------------------------------------------------------
@@ -141,7 +141,7 @@ run_app() {
 	set -e
 	end=$(now_ms)
 	[ "$rc" = "$expected" ] || die "$section $variant on JDK $jdk (run $i) exited $rc, expected $expected: see $log"
-	local rss user sys cpu uptime=NA ready=NA starting=NA alloc=NA gcs=NA line epoch jvm_start ts
+	local rss user sys cpu uptime=NA ready=NA starting=NA alloc=NA gcs=NA main_cpu=NA line epoch jvm_start ts
 	read -r _ rss user sys < <(tail -n 1 "$timing")
 	cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
 	line=$(grep -m1 '^sample.exit-when-ready:' "$log" || true)
@@ -157,17 +157,19 @@ run_app() {
 		gcs=$(sed -nE 's/.* gcs=([0-9]+).*/\1/p' <<<"$line")
 		[ -n "$alloc" ] || alloc=NA
 		[ -n "$gcs" ] || gcs=NA
+		main_cpu=$(sed -nE 's/.* main_cpu_ms=([0-9]+).*/\1/p' <<<"$line")
+		[ -n "$main_cpu" ] || main_cpu=NA
 	else
 		[ -z "$line" ] || die "$section $variant on JDK $jdk (run $i) reached ready although refused: $log"
 		ts=$(grep -m1 'LoggingFailureAnalysisReporter' "$log" | awk '{ print $1 }')
 		[ -n "$ts" ] && starting=$(($(iso_to_ms "$ts") - start))
 	fi
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$section" "$jdk" "$variant" "$i" "$rc" \
-		"$uptime" "$ready" "$((end - start))" "$rss" "$cpu" "$starting" "$alloc" "$gcs" >>"$RUNS"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$section" "$jdk" "$variant" "$i" "$rc" \
+		"$uptime" "$ready" "$((end - start))" "$rss" "$cpu" "$starting" "$alloc" "$gcs" "$main_cpu" >>"$RUNS"
 }
 
 # Column numbers in runs.tsv.
-C_UPTIME=6 C_READY=7 C_WALL=8 C_RSS=9 C_CPU=10 C_STARTING=11 C_ALLOC=12 C_GCS=13
+C_UPTIME=6 C_READY=7 C_WALL=8 C_RSS=9 C_CPU=10 C_STARTING=11 C_ALLOC=12 C_GCS=13 C_MAIN_CPU=14
 
 # "median min max ci_low ci_high" of the numbers on stdin, where ci_low-ci_high is the
 # distribution-free 95% confidence interval of the median (order statistics, normal
@@ -285,7 +287,9 @@ section_startup() {
 	result "| CPU time (user+sys), starter - baseline | $(awk -v m="${cpu%% *}" -v lo="$(cut -d' ' -f2 <<<"$cpu")" -v hi="$(cut -d' ' -f3 <<<"$cpu")" 'BEGIN { printf "%+.2f s (%+.2f to %+.2f)", m, lo, hi }') | | |"
 	result "| uptime at 'Starting ...' line (JVM + initializers), starter - baseline | $(fmt_delta_ms $pre) | | |"
 	result "| 'Starting ...' line to ready (refresh), starter - baseline | $(fmt_delta_ms $refresh) | | |"
-	local alloc gcs
+	local alloc gcs main_cpu
+	main_cpu=$(pairs startup "$jdk" starter baseline $C_MAIN_CPU $C_MAIN_CPU diff | stats)
+	result "| CPU time of the main thread up to ready, starter - baseline | $(fmt_delta_ms $main_cpu) | | |"
 	alloc=$(pairs startup "$jdk" starter baseline $C_ALLOC $C_ALLOC diff | stats)
 	gcs=$(pairs startup "$jdk" starter baseline $C_GCS $C_GCS diff | stats)
 	result "| bytes allocated by the main thread up to ready, starter - baseline | $(awk -v m="${alloc%% *}" -v a="$(cut -d' ' -f4 <<<"$alloc")" -v b="$(cut -d' ' -f5 <<<"$alloc")" 'BEGIN { if (m == "NA") print "NA"; else printf "%+.1f MiB; 95%% CI of median %+.1f to %+.1f", m, a, b }') | | |"
@@ -557,18 +561,19 @@ section_profile() {
 	result ""
 	result "a. $PROFILE_N three-way runs (rotating order), each against the baseline of its round, median (min-max):"
 	result ""
-	result "| variant | JVM uptime at ready | uptime at 'Starting ...' - baseline | peak RSS - baseline | CPU time - baseline | main-thread allocation - baseline |"
-	result "|---|---|---|---|---|---|"
+	result "| variant | JVM uptime at ready | uptime at 'Starting ...' - baseline | peak RSS - baseline | CPU time - baseline | main-thread CPU - baseline | main-thread allocation - baseline |"
+	result "|---|---|---|---|---|---|---|"
 	for v in disabled starter; do
-		local up pre rss cpu alloc
+		local up pre rss cpu alloc mcpu
 		up=$(pairs profile "$jdk" $v baseline $C_UPTIME $C_UPTIME ratio | stats)
+		mcpu=$(pairs profile "$jdk" $v baseline $C_MAIN_CPU $C_MAIN_CPU diff | stats)
 		pre=$(pairs profile "$jdk" $v baseline $C_STARTING $C_STARTING diff | stats)
 		rss=$(pairs profile "$jdk" $v baseline $C_RSS $C_RSS diff | stats)
 		cpu=$(pairs profile "$jdk" $v baseline $C_CPU $C_CPU diff | stats)
 		alloc=$(pairs profile "$jdk" $v baseline $C_ALLOC $C_ALLOC diff | stats)
 		result "| starter jar, $([ $v = disabled ] && echo '--zeph.pidfile.enabled=false (no native code, no lock)' || echo 'as shipped') |" \
 			"$(fmt_ratio $up | sed 's/; 95%.*//') | $(fmt_delta_ms $pre | sed 's/; 95%.*//') | $(fmt_mib $rss | sed 's/; 95%.*//') |" \
-			"$(awk -v m="${cpu%% *}" 'BEGIN { printf "%+.2f s", m }') | $(awk -v m="${alloc%% *}" 'BEGIN { if (m == "NA") print "NA"; else printf "%+.1f MiB", m }') |"
+			"$(awk -v m="${cpu%% *}" 'BEGIN { printf "%+.2f s", m }') | $(fmt_delta_ms $mcpu | sed 's/; 95%.*//') | $(awk -v m="${alloc%% *}" 'BEGIN { if (m == "NA") print "NA"; else printf "%+.1f MiB", m }') |"
 	done
 
 	# b. the native layer alone, cold: the core as it is (and, on 25, three bare downcalls for comparison)
