@@ -1,5 +1,9 @@
 package dev.zeph.pidfile.autoconfigure;
 
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.OptionalLong;
 
 import dev.zeph.pidfile.PidFile;
@@ -14,11 +18,15 @@ import org.springframework.boot.health.contributor.Health;
  * {@code UP} while the pid file's path names the file this application locked, {@code DOWN}
  * when it was deleted or replaced, naming who holds the path now. A health endpoint may be
  * polled every few seconds, so the {@code UP} check is one {@code lstat} and reads no file;
- * only a {@code DOWN} check probes the lock at the path to name its holder.
+ * only a {@code DOWN} check probes the lock at the path to name its holder. The {@code UP}
+ * details change only when the watchdog takes the lock again, so they are made once per lock,
+ * not on every request.
  */
 final class PidFileHealthIndicator extends AbstractHealthIndicator {
 
 	private final @Nullable ApplicationPidFile pidFile;
+
+	private volatile @Nullable UpDetails upDetails;
 
 	PidFileHealthIndicator(@Nullable ApplicationPidFile pidFile) {
 		super("Pid file health check failed");
@@ -33,16 +41,28 @@ final class PidFileHealthIndicator extends AbstractHealthIndicator {
 			return;
 		}
 		PidFile.Ownership ownership = pidFile.getOwnership();
-		builder.withDetail("path", pidFile.getPath().toString());
 		if (ownership == PidFile.Ownership.OWNED) {
-			builder.up()
-				.withDetail("pid", pidFile.getPid())
-				.withDetail("acquiredAt", pidFile.getAcquiredAt().toString())
-				.withDetail("backend", pidFile.getNativeBackend());
+			builder.up().withDetails(upDetails(pidFile));
 			return;
 		}
-		builder.down().withDetail("ownership", ownership.name()).withDetail("applicationPid", pidFile.getPid());
+		builder.down()
+			.withDetail("path", pidFile.getPath().toString()).withDetail("ownership", ownership.name()).withDetail("applicationPid", pidFile.getPid());
 		addHolder(builder, pidFile);
+	}
+
+	private Map<String, Object> upDetails(ApplicationPidFile pidFile) {
+		Instant acquiredAt = pidFile.getAcquiredAt();
+		UpDetails upDetails = this.upDetails;
+		if (upDetails == null || !upDetails.acquiredAt().equals(acquiredAt)) {
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("path", pidFile.getPath().toString());
+			details.put("pid", pidFile.getPid());
+			details.put("acquiredAt", acquiredAt.toString());
+			details.put("backend", pidFile.getNativeBackend());
+			upDetails = new UpDetails(acquiredAt, Collections.unmodifiableMap(details));
+			this.upDetails = upDetails;
+		}
+		return upDetails.details();
 	}
 
 	private void addHolder(Health.Builder builder, ApplicationPidFile pidFile) {
@@ -67,6 +87,13 @@ final class PidFileHealthIndicator extends AbstractHealthIndicator {
 			case STALE -> "nobody (a stale file of PID " + pid.getAsLong() + ")";
 			case NOT_RUNNING -> "nobody";
 		};
+	}
+
+	/**
+	 * The {@code UP} details of one lock, told apart from the next by when it was taken.
+	 */
+	private record UpDetails(Instant acquiredAt, Map<String, Object> details) {
+
 	}
 
 }

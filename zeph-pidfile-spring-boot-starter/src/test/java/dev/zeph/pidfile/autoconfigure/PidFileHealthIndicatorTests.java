@@ -15,6 +15,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockStatic;
@@ -66,6 +67,38 @@ class PidFileHealthIndicatorTests {
 			pidFiles.verifyNoInteractions();
 		}
 		verify(pidFile, times(1)).getOwnership();
+	}
+
+	@Test
+	void healthWhenCheckedRepeatedlyShouldMakeItsUpDetailsOnce() {
+		ApplicationPidFile pidFile = mock(ApplicationPidFile.class);
+		given(pidFile.getOwnership()).willReturn(PidFile.Ownership.OWNED);
+		given(pidFile.getPath()).willReturn(Path.of("/tmp/app.pid"));
+		given(pidFile.getPid()).willReturn(4711L);
+		given(pidFile.getAcquiredAt()).willReturn(Instant.EPOCH);
+		given(pidFile.getNativeBackend()).willReturn("java.lang.foreign");
+		PidFileHealthIndicator indicator = new PidFileHealthIndicator(pidFile);
+		for (int i = 0; i < 3; i++) {
+			assertThat(indicator.health().getDetails()).containsExactly(entry("path", "/tmp/app.pid"),
+					entry("pid", 4711L), entry("acquiredAt", "1970-01-01T00:00:00Z"), entry("backend", "java.lang.foreign"));
+		}
+		verify(pidFile, times(3)).getOwnership();
+		verify(pidFile, times(1)).getPath();
+		verify(pidFile, times(1)).getNativeBackend();
+	}
+
+	@Test
+	void healthAfterTheLockWasTakenAgainShouldReportTheNewLock() {
+		ApplicationPidFile pidFile = mock(ApplicationPidFile.class);
+		given(pidFile.getOwnership()).willReturn(PidFile.Ownership.OWNED);
+		given(pidFile.getPath()).willReturn(Path.of("/tmp/app.pid"));
+		given(pidFile.getPid()).willReturn(4711L);
+		given(pidFile.getNativeBackend()).willReturn("java.lang.foreign");
+		given(pidFile.getAcquiredAt()).willReturn(Instant.EPOCH, Instant.EPOCH.plusSeconds(60));
+		PidFileHealthIndicator indicator = new PidFileHealthIndicator(pidFile);
+		assertThat(indicator.health().getDetails()).containsEntry("acquiredAt", "1970-01-01T00:00:00Z");
+		// the watchdog re-locked a replaced file: a new lock, a new time
+		assertThat(indicator.health().getDetails()).containsEntry("acquiredAt", "1970-01-01T00:01:00Z");
 	}
 
 	@Test
