@@ -440,6 +440,54 @@ section_health() {
 	result "| server CPU time per request, enabled / disabled | $(fmt_ratio $cpu_ratio) | | |"
 	result "| mean latency, enabled / disabled (medians of rounds) | $(awk -v a="${e%% *}" -v b="${d%% *}" 'BEGIN { printf "%.0f us / %.0f us", a * 1000, b * 1000 }') | | |"
 	result "| server CPU per request, enabled / disabled (medians of rounds) | $(awk -v a="${e_cpu%% *}" -v b="${d_cpu%% *}" 'BEGIN { printf "%.0f us / %.0f us", a, b }') | | |"
+
+	# b. The same comparison inside one JVM, so that two instances' JIT and GC luck cannot
+	#    decide it: two health groups of one instance, every contributor with and without the
+	#    pid file's, requested in alternating rounds.
+	local pid port with_url without_url
+	log "health, JDK $jdk: $HEALTH_SESSIONS single instances, groups with and without the pidfile indicator"
+	for ((k = 1; k <= HEALTH_SESSIONS; k++)); do
+		start_bg "$OUT/logs/health-groups-$jdk-s$k.log" "$java" -jar "$STARTER_JAR" --server.port=0 --server.address=127.0.0.1 \
+			"--zeph.pidfile.path=$OUT/pid/health-groups-$jdk-s$k.pid" \
+			--management.endpoint.health.group.zeph-with.include='*' \
+			--management.endpoint.health.group.zeph-with.show-details=always \
+			--management.endpoint.health.group.zeph-without.include='*' \
+			--management.endpoint.health.group.zeph-without.exclude=pidfile \
+			--management.endpoint.health.group.zeph-without.show-details=always
+		pid=$BG_PID
+		wait_for_log "$OUT/logs/health-groups-$jdk-s$k.log" 'Started SampleWebApplication' "$pid"
+		port=$(port_of "$OUT/logs/health-groups-$jdk-s$k.log")
+		with_url=http://127.0.0.1:$port/actuator/health/zeph-with
+		without_url=http://127.0.0.1:$port/actuator/health/zeph-without
+		curl -fsS "$with_url" >"$OUT/logs/health-groups-$jdk-with.json"
+		curl -fsS "$without_url" >"$OUT/logs/health-groups-$jdk-without.json"
+		grep -q '"pidfile":{' "$OUT/logs/health-groups-$jdk-with.json" || die "no pidfile indicator at $with_url"
+		! grep -q '"pidfile"' "$OUT/logs/health-groups-$jdk-without.json" || die "pidfile indicator still at $without_url"
+		ab -q -k -c 1 -n "$HEALTH_WARMUP" "$with_url" >/dev/null
+		ab -q -k -c 1 -n "$HEALTH_WARMUP" "$without_url" >/dev/null
+		for ((r = 1; r <= HEALTH_ROUNDS; r++)); do
+			if ((r % 2)); then
+				HEALTH_SECTION=health-groups health_round "$jdk" with "$k" "$r" "$with_url" "$pid"
+				HEALTH_SECTION=health-groups health_round "$jdk" without "$k" "$r" "$without_url" "$pid"
+			else
+				HEALTH_SECTION=health-groups health_round "$jdk" without "$k" "$r" "$without_url" "$pid"
+				HEALTH_SECTION=health-groups health_round "$jdk" with "$k" "$r" "$with_url" "$pid"
+			fi
+			printf '.' >&2
+		done
+		stop_bg "$pid"
+	done
+	echo >&2
+	local g_ratio g_cpu g_with g_without
+	g_ratio=$(pairs health-groups "$jdk" with without $C_UPTIME $C_UPTIME ratio | stats)
+	g_cpu=$(pairs health-groups "$jdk" with without $C_CPU $C_CPU ratio | stats)
+	g_with=$(column health-groups "$jdk" with $C_UPTIME | stats)
+	g_without=$(column health-groups "$jdk" without $C_UPTIME | stats)
+	SUMMARY[health_groups_$jdk]=$(fmt_ratio $g_ratio)
+	SUMMARY[health_groups_verdict_$jdk]=$(verdict $g_ratio $TARGET_HEALTH)
+	result "| one instance, mean latency, group with the indicator / group without it | $(fmt_ratio $g_ratio) | <= ${TARGET_HEALTH}x | ${SUMMARY[health_groups_verdict_$jdk]} |"
+	result "| one instance, server CPU per request, with / without | $(fmt_ratio $g_cpu) | | |"
+	result "| one instance, mean latency, with / without (medians of rounds) | $(awk -v a="${g_with%% *}" -v b="${g_without%% *}" 'BEGIN { printf "%.0f us / %.0f us", a * 1000, b * 1000 }') | | |"
 }
 
 # nanoseconds on CPU of all threads of a process
@@ -458,8 +506,8 @@ health_round() {
 	grep -q '^Complete requests: *'"$HEALTH_REQUESTS"'$' "$out" || die "incomplete ab round: see $out"
 	! grep -q '^Non-2xx responses' "$out" || die "non-2xx health responses: see $out"
 	mean=$(grep -m1 '^Time per request:' "$out" | awk '{ print $4 }')
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' health "$jdk" "$variant" "$((k * 1000 + r))" 0 "$mean" NA NA NA \
-		"$(awk -v a="$before" -v b="$after" -v n="$HEALTH_REQUESTS" 'BEGIN { printf "%.2f", (b - a) / n / 1000 }')" NA NA NA >>"$RUNS"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${HEALTH_SECTION:-health}" "$jdk" "$variant" "$((k * 1000 + r))" 0 "$mean" NA NA NA \
+		"$(awk -v a="$before" -v b="$after" -v n="$HEALTH_REQUESTS" 'BEGIN { printf "%.2f", (b - a) / n / 1000 }')" NA NA NA NA >>"$RUNS"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -720,6 +768,7 @@ done
 		if has_section health; then
 			echo "| 4. health latency, enabled / disabled | $jdk | ${SUMMARY[health_$jdk]} | <= ${TARGET_HEALTH}x | ${SUMMARY[health_verdict_$jdk]} |"
 			echo "| (4. server CPU per health request, enabled / disabled) | $jdk | ${SUMMARY[health_cpu_$jdk]} | | |"
+			echo "| 4. health latency in one instance, group with / without the indicator | $jdk | ${SUMMARY[health_groups_$jdk]} | <= ${TARGET_HEALTH}x | ${SUMMARY[health_groups_verdict_$jdk]} |"
 		fi
 		if has_section cds; then
 			echo "| (CDS / AOT cache) start-up, starter / baseline | $jdk | ${SUMMARY[cds_$jdk]} | | |"
