@@ -18,9 +18,10 @@ import org.jspecify.annotations.Nullable;
  * jffi, the JNI layer that jnr-ffi and jnr-posix are built on. jffi's {@code Invoker} calls a
  * function address with a {@code CallContext} (the signature) and nothing else: no generated
  * stub classes, no ASM. A pid file is taken on every start of the application, and that
- * start-up path is what this backend exists for: loading it costs a quarter of the CPU of a
- * three-function jnr-ffi binding and a tenth of jnr-posix's full {@code POSIX}, on two jars
- * instead of twelve (BENCHMARKS.md, issue 5).
+ * start-up path is what this backend exists for: a first open, flock and close through it
+ * cost about 50 ms of CPU in a fresh JVM, against 130 ms through a three-function jnr-ffi
+ * binding and 226 ms through jnr-posix's full {@code POSIX}, on two jars instead of twelve
+ * (BENCHMARKS.md, issue 5).
  * <p>
  * Every argument is a machine word: file descriptors and flags as integers, paths and buffers
  * as addresses of native memory that each call allocates and frees itself.
