@@ -17,6 +17,8 @@
 #                     40; short rounds, so that both sides of a pair see the same load)
 #   HEALTH_SESSIONS   fresh pairs of instances for the health rounds (default 3)
 #   HEALTH_WARMUP     warm-up requests per instance before the rounds (default 5000)
+#   HEALTH_COST_ROUNDS, HEALTH_COST_CALLS  rounds and calls per group of the in-JVM health
+#                     cost (HealthCost.java; default 30 and 2000)
 #   JDKS              which JDKs, in order (default "25 17")
 #   SECTIONS          any of: startup refused health cds profile (default: all of them)
 #   JDK17_HOME        default /usr/lib/jvm/java-17-openjdk-amd64
@@ -38,6 +40,8 @@ HEALTH_REQUESTS=${HEALTH_REQUESTS:-250}
 HEALTH_ROUNDS=${HEALTH_ROUNDS:-40}
 HEALTH_SESSIONS=${HEALTH_SESSIONS:-3}
 HEALTH_WARMUP=${HEALTH_WARMUP:-5000}
+HEALTH_COST_ROUNDS=${HEALTH_COST_ROUNDS:-30}
+HEALTH_COST_CALLS=${HEALTH_COST_CALLS:-2000}
 JDKS=${JDKS:-"25 17"}
 SECTIONS=${SECTIONS:-"startup refused health cds profile"}
 PROFILE_N=${PROFILE_N:-5}
@@ -488,6 +492,33 @@ section_health() {
 	result "| one instance, mean latency, group with the indicator / group without it | $(fmt_ratio $g_ratio) | <= ${TARGET_HEALTH}x | ${SUMMARY[health_groups_verdict_$jdk]} |"
 	result "| one instance, server CPU per request, with / without | $(fmt_ratio $g_cpu) | | |"
 	result "| one instance, mean latency, with / without (medians of rounds) | $(awk -v a="${g_with%% *}" -v b="${g_without%% *}" 'BEGIN { printf "%.0f us / %.0f us", a * 1000, b * 1000 }') | | |"
+
+	# c. What the indicator adds to a request, without HTTP: HealthCost.java asks the actuator's
+	#    HealthEndpoint for the same two groups in one JVM and writes their JSON, alternating
+	#    rounds; its per-round difference, divided by the HTTP latency of the group without the
+	#    indicator (b), is the indicator's share of a request.
+	local hc=$OUT/health-cost/$jdk out=$OUT/logs/health-cost-$jdk.txt deltas share
+	rm -rf "$hc"
+	mkdir -p "$hc"
+	"$java" -Djarmode=tools -jar "$STARTER_JAR" extract --destination "$hc/app" >/dev/null 2>&1
+	"$JDK17_HOME/bin/javac" --release 17 -d "$hc/classes" -cp "$hc/app/lib/*:$hc/app/$(basename "$STARTER_JAR")" \
+		"$ROOT/samples/web/bench/HealthCost.java"
+	log "health, JDK $jdk: the indicator's own cost in one JVM ($HEALTH_COST_ROUNDS rounds of $HEALTH_COST_CALLS calls per group)"
+	"$java" $([ "$jdk" = 17 ] || echo --enable-native-access=ALL-UNNAMED) \
+		-cp "$hc/classes:$hc/app/$(basename "$STARTER_JAR"):$hc/app/lib/*" HealthCost "$HEALTH_COST_ROUNDS" "$HEALTH_COST_CALLS" \
+		"$OUT/pid/health-cost-$jdk.pid" >"$out" 2>&1 || die "HealthCost failed: see $out"
+	deltas=$(sed -nE 's/^health_cost round=[0-9]+ with_ns=([0-9]+) without_ns=([0-9]+)$/\1 \2/p' "$out" | awk '{ print ($1 - $2) / 1000 }' | stats)
+	local h_with h_without
+	h_with=$(sed -nE 's/^health_cost round=[0-9]+ with_ns=([0-9]+) .*/\1/p' "$out" | awk '{ print $1 / 1000 }' | stats)
+	h_without=$(sed -nE 's/^health_cost round=[0-9]+ with_ns=[0-9]+ without_ns=([0-9]+)$/\1/p' "$out" | awk '{ print $1 / 1000 }' | stats)
+	# 1 + delta / HTTP latency without the indicator, for the median and each bound of the delta
+	share=$(awk -v d="$deltas" -v l="${g_without%% *}" 'BEGIN { n = split(d, v, " "); us = l * 1000
+		for (i = 1; i <= n; i++) printf "%s%.4f", (i > 1 ? " " : ""), 1 + v[i] / us; print "" }')
+	SUMMARY[health_share_$jdk]=$(fmt_ratio $share)
+	SUMMARY[health_share_verdict_$jdk]=$(verdict $share $TARGET_HEALTH)
+	result "| one JVM, no HTTP: the endpoint's answer + JSON, with / without the indicator (medians of $HEALTH_COST_ROUNDS rounds) | $(awk -v a="${h_with%% *}" -v b="${h_without%% *}" 'BEGIN { printf "%.2f us / %.2f us", a, b }') | | |"
+	result "| one JVM, no HTTP: what the indicator adds to a request | $(awk -v m="${deltas%% *}" -v a="$(cut -d' ' -f4 <<<"$deltas")" -v b="$(cut -d' ' -f5 <<<"$deltas")" 'BEGIN { printf "%+.2f us; 95%% CI of median %+.2f to %+.2f", m, a, b }') | | |"
+	result "| 1 + that / the HTTP latency of the group without it ($(awk -v l="${g_without%% *}" 'BEGIN { printf "%.0f us", l * 1000 }')) | $(fmt_ratio $share) | <= ${TARGET_HEALTH}x | ${SUMMARY[health_share_verdict_$jdk]} |"
 }
 
 # nanoseconds on CPU of all threads of a process
@@ -769,6 +800,7 @@ done
 			echo "| 4. health latency, enabled / disabled | $jdk | ${SUMMARY[health_$jdk]} | <= ${TARGET_HEALTH}x | ${SUMMARY[health_verdict_$jdk]} |"
 			echo "| (4. server CPU per health request, enabled / disabled) | $jdk | ${SUMMARY[health_cpu_$jdk]} | | |"
 			echo "| 4. health latency in one instance, group with / without the indicator | $jdk | ${SUMMARY[health_groups_$jdk]} | <= ${TARGET_HEALTH}x | ${SUMMARY[health_groups_verdict_$jdk]} |"
+			echo "| 4. health: 1 + the indicator's in-JVM cost / the HTTP latency | $jdk | ${SUMMARY[health_share_$jdk]} | <= ${TARGET_HEALTH}x | ${SUMMARY[health_share_verdict_$jdk]} |"
 		fi
 		if has_section cds; then
 			echo "| (CDS / AOT cache) start-up, starter / baseline | $jdk | ${SUMMARY[cds_$jdk]} | | |"
