@@ -56,11 +56,7 @@ class PidFileHealthIndicatorTests {
 
 	@Test
 	void healthWhenOwnedShouldCostOneOwnershipCheckAndNoProbeOfTheLock() {
-		ApplicationPidFile pidFile = mock(ApplicationPidFile.class);
-		given(pidFile.getOwnership()).willReturn(PidFile.Ownership.OWNED);
-		given(pidFile.getPath()).willReturn(Path.of("/tmp/app.pid"));
-		given(pidFile.getAcquiredAt()).willReturn(Instant.EPOCH);
-		given(pidFile.getNativeBackend()).willReturn("java.lang.foreign");
+		ApplicationPidFile pidFile = ownedPidFile(Instant.EPOCH);
 		try (MockedStatic<PidFile> pidFiles = mockStatic(PidFile.class)) {
 			Health health = new PidFileHealthIndicator(pidFile).health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
@@ -71,12 +67,7 @@ class PidFileHealthIndicatorTests {
 
 	@Test
 	void healthWhenCheckedRepeatedlyShouldMakeItsUpDetailsOnce() {
-		ApplicationPidFile pidFile = mock(ApplicationPidFile.class);
-		given(pidFile.getOwnership()).willReturn(PidFile.Ownership.OWNED);
-		given(pidFile.getPath()).willReturn(Path.of("/tmp/app.pid"));
-		given(pidFile.getPid()).willReturn(4711L);
-		given(pidFile.getAcquiredAt()).willReturn(Instant.EPOCH);
-		given(pidFile.getNativeBackend()).willReturn("java.lang.foreign");
+		ApplicationPidFile pidFile = ownedPidFile(Instant.EPOCH);
 		PidFileHealthIndicator indicator = new PidFileHealthIndicator(pidFile);
 		for (int i = 0; i < 3; i++) {
 			assertThat(indicator.health().getDetails()).containsExactly(entry("path", "/tmp/app.pid"),
@@ -89,12 +80,7 @@ class PidFileHealthIndicatorTests {
 
 	@Test
 	void healthAfterTheLockWasTakenAgainShouldReportTheNewLock() {
-		ApplicationPidFile pidFile = mock(ApplicationPidFile.class);
-		given(pidFile.getOwnership()).willReturn(PidFile.Ownership.OWNED);
-		given(pidFile.getPath()).willReturn(Path.of("/tmp/app.pid"));
-		given(pidFile.getPid()).willReturn(4711L);
-		given(pidFile.getNativeBackend()).willReturn("java.lang.foreign");
-		given(pidFile.getAcquiredAt()).willReturn(Instant.EPOCH, Instant.EPOCH.plusSeconds(60));
+		ApplicationPidFile pidFile = ownedPidFile(Instant.EPOCH, Instant.EPOCH.plusSeconds(60));
 		PidFileHealthIndicator indicator = new PidFileHealthIndicator(pidFile);
 		assertThat(indicator.health().getDetails()).containsEntry("acquiredAt", "1970-01-01T00:00:00Z");
 		// the watchdog re-locked a replaced file: a new lock, a new time
@@ -153,6 +139,20 @@ class PidFileHealthIndicatorTests {
 		Health health = new PidFileHealthIndicator(null).health();
 		assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
 		assertThat(health.getDetails()).containsKey("reason");
+	}
+
+	/**
+	 * A mocked pid file that is owned, at /tmp/app.pid by PID 4711, locked at the given times in
+	 * turn (the watchdog takes a new lock when the file was replaced).
+	 */
+	private static ApplicationPidFile ownedPidFile(Instant acquiredAt, Instant... later) {
+		ApplicationPidFile pidFile = mock(ApplicationPidFile.class);
+		given(pidFile.getOwnership()).willReturn(PidFile.Ownership.OWNED);
+		given(pidFile.getPath()).willReturn(Path.of("/tmp/app.pid"));
+		given(pidFile.getPid()).willReturn(4711L);
+		given(pidFile.getAcquiredAt()).willReturn(acquiredAt, later);
+		given(pidFile.getNativeBackend()).willReturn("java.lang.foreign");
+		return pidFile;
 	}
 
 }
