@@ -308,6 +308,15 @@ section_startup() {
 
 # ---------------------------------------------------------------------------------------------
 # 2. A refused second start vs. a full start to ready of the same jar.
+# The order of three variants in run I (from 1): A B C, then B C A, then C A B, and again.
+rotation3() {
+	case $(($1 % 3)) in
+		1) echo "$2 $3 $4" ;;
+		2) echo "$3 $4 $2" ;;
+		0) echo "$4 $2 $3" ;;
+	esac
+}
+
 section_refused() {
 	local jdk=$1 java holder_pid hold_path port i
 	java=$(java_home "$jdk")/bin/java
@@ -322,14 +331,9 @@ section_refused() {
 	run_app refused-warmup "$jdk" refused 0 $EX_TEMPFAIL -jar "$STARTER_JAR" -- "${refused_args[@]}"
 	# A third kind of run, beside each pair: the refused start without Spring Boot's background
 	# pre-initializer, which a failed start waits for (see BENCHMARKS.md, "the refused start").
-	local v order
+	local v
 	for ((i = 1; i <= N; i++)); do
-		case $((i % 3)) in
-			1) order="refused full nopreinit" ;;
-			2) order="full nopreinit refused" ;;
-			0) order="nopreinit refused full" ;;
-		esac
-		for v in $order; do
+		for v in $(rotation3 "$i" refused full nopreinit); do
 			case $v in
 				refused) run_app refused "$jdk" refused "$i" $EX_TEMPFAIL -jar "$STARTER_JAR" -- "${refused_args[@]}" ;;
 				nopreinit) run_app refused "$jdk" nopreinit "$i" $EX_TEMPFAIL -Dspring.backgroundpreinitializer.ignore=true \
@@ -391,7 +395,7 @@ port_of() { grep -m1 -oE 'started on port [0-9]+' "$1" | awk '{ print $4 }'; }
 #    time per request (all its threads, from /proc/<pid>/task/*/schedstat), which a busy
 #    machine disturbs far less than latency.
 section_health() {
-	local jdk=$1 java e_pid d_pid e_port d_port r k
+	local jdk=$1 java e_pid d_pid e_port d_port k
 	java=$(java_home "$jdk")/bin/java
 	log "health, JDK $jdk: $HEALTH_SESSIONS sessions of $HEALTH_WARMUP warm-up requests each, then $HEALTH_ROUNDS x $HEALTH_REQUESTS requests per side"
 	for ((k = 1; k <= HEALTH_SESSIONS; k++)); do
@@ -412,16 +416,7 @@ section_health() {
 		! grep -q '"pidfile"' "$OUT/logs/health-$jdk-disabled.json" || die "pidfile indicator still at $d_url"
 		ab -q -k -c 1 -n "$HEALTH_WARMUP" "$e_url" >/dev/null
 		ab -q -k -c 1 -n "$HEALTH_WARMUP" "$d_url" >/dev/null
-		for ((r = 1; r <= HEALTH_ROUNDS; r++)); do
-			if ((r % 2)); then
-				health_round "$jdk" enabled "$k" "$r" "$e_url" "$e_pid"
-				health_round "$jdk" disabled "$k" "$r" "$d_url" "$d_pid"
-			else
-				health_round "$jdk" disabled "$k" "$r" "$d_url" "$d_pid"
-				health_round "$jdk" enabled "$k" "$r" "$e_url" "$e_pid"
-			fi
-			printf '.' >&2
-		done
+		health_rounds health "$jdk" "$k" enabled "$e_url" "$e_pid" disabled "$d_url" "$d_pid"
 		stop_bg "$e_pid" "$d_pid"
 	done
 	echo >&2
@@ -469,16 +464,7 @@ section_health() {
 		! grep -q '"pidfile"' "$OUT/logs/health-groups-$jdk-without.json" || die "pidfile indicator still at $without_url"
 		ab -q -k -c 1 -n "$HEALTH_WARMUP" "$with_url" >/dev/null
 		ab -q -k -c 1 -n "$HEALTH_WARMUP" "$without_url" >/dev/null
-		for ((r = 1; r <= HEALTH_ROUNDS; r++)); do
-			if ((r % 2)); then
-				HEALTH_SECTION=health-groups health_round "$jdk" with "$k" "$r" "$with_url" "$pid"
-				HEALTH_SECTION=health-groups health_round "$jdk" without "$k" "$r" "$without_url" "$pid"
-			else
-				HEALTH_SECTION=health-groups health_round "$jdk" without "$k" "$r" "$without_url" "$pid"
-				HEALTH_SECTION=health-groups health_round "$jdk" with "$k" "$r" "$with_url" "$pid"
-			fi
-			printf '.' >&2
-		done
+		health_rounds health-groups "$jdk" "$k" with "$with_url" "$pid" without "$without_url" "$pid"
 		stop_bg "$pid"
 	done
 	echo >&2
@@ -528,16 +514,32 @@ cpu_ns() {
 
 # One ab round: the mean latency in ms goes into the uptime_ms column of runs.tsv, the
 # server's CPU microseconds per request into the cpu column; the pair index is session*1000+round.
+# HEALTH_ROUNDS rounds of two variants, A then B in odd rounds and B then A in even ones:
+#   health_rounds SECTION JDK SESSION A A_URL A_PID B B_URL B_PID
+health_rounds() {
+	local section=$1 jdk=$2 k=$3 r
+	for ((r = 1; r <= HEALTH_ROUNDS; r++)); do
+		if ((r % 2)); then
+			health_round "$section" "$jdk" "$4" "$k" "$r" "$5" "$6"
+			health_round "$section" "$jdk" "$7" "$k" "$r" "$8" "$9"
+		else
+			health_round "$section" "$jdk" "$7" "$k" "$r" "$8" "$9"
+			health_round "$section" "$jdk" "$4" "$k" "$r" "$5" "$6"
+		fi
+		printf '.' >&2
+	done
+}
+
 health_round() {
-	local jdk=$1 variant=$2 k=$3 r=$4 url=$5 pid=$6 out mean before after
-	out=$OUT/logs/health-$jdk-$variant-s$k-r$r.ab
+	local section=$1 jdk=$2 variant=$3 k=$4 r=$5 url=$6 pid=$7 out mean before after
+	out=$OUT/logs/$section-$jdk-$variant-s$k-r$r.ab
 	before=$(cpu_ns "$pid")
 	ab -k -c 1 -n "$HEALTH_REQUESTS" "$url" >"$out" 2>&1 || die "ab failed: see $out"
 	after=$(cpu_ns "$pid")
 	grep -q '^Complete requests: *'"$HEALTH_REQUESTS"'$' "$out" || die "incomplete ab round: see $out"
 	! grep -q '^Non-2xx responses' "$out" || die "non-2xx health responses: see $out"
 	mean=$(grep -m1 '^Time per request:' "$out" | awk '{ print $4 }')
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${HEALTH_SECTION:-health}" "$jdk" "$variant" "$((k * 1000 + r))" 0 "$mean" NA NA NA \
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$section" "$jdk" "$variant" "$((k * 1000 + r))" 0 "$mean" NA NA NA \
 		"$(awk -v a="$before" -v b="$after" -v n="$HEALTH_REQUESTS" 'BEGIN { printf "%.2f", (b - a) / n / 1000 }')" NA NA NA NA >>"$RUNS"
 }
 
@@ -615,17 +617,12 @@ section_cds() {
 #  c. the classes each jar loads up to ready (-Xlog:class+load);
 #  d. native memory by category at exit (-XX:NativeMemoryTracking) and GCs before ready.
 section_profile() {
-	local jdk=$1 java i order v
+	local jdk=$1 java i v
 	java=$(java_home "$jdk")/bin/java
 	log "profile, JDK $jdk: $PROFILE_N three-way runs, $PROFILE_N cold acquires, class loading, native memory"
 	local app=(--sample.exit-when-ready=true --server.port=0 --server.address=127.0.0.1)
 	for ((i = 1; i <= PROFILE_N; i++)); do
-		case $((i % 3)) in
-			1) order="baseline disabled starter" ;;
-			2) order="disabled starter baseline" ;;
-			0) order="starter baseline disabled" ;;
-		esac
-		for v in $order; do
+		for v in $(rotation3 "$i" baseline disabled starter); do
 			case $v in
 				baseline) run_app profile "$jdk" baseline "$i" 0 -jar "$BASELINE_JAR" -- "${app[@]}" "--zeph.pidfile.path=$OUT/pid/profile-$jdk-$v-$i.pid" ;;
 				disabled) run_app profile "$jdk" disabled "$i" 0 -jar "$STARTER_JAR" -- "${app[@]}" --zeph.pidfile.enabled=false ;;

@@ -28,8 +28,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class JffiNativeAccess implements NativeAccess {
 
-	private static final Type[] NO_TYPES = {};
-
 	private final Invoker invoker = Invoker.getInstance();
 
 	private final MemoryIO memory = MemoryIO.getInstance();
@@ -134,8 +132,7 @@ final class JffiNativeAccess implements NativeAccess {
 	}
 
 	private static CallContext signature(Type result, Type... parameters) {
-		return CallContext.getCallContext(result, (parameters.length != 0) ? parameters : NO_TYPES,
-				CallingConvention.DEFAULT, true);
+		return CallContext.getCallContext(result, parameters, CallingConvention.DEFAULT, true);
 	}
 
 	@Override

@@ -198,7 +198,12 @@ final class ForeignNativeAccess implements NativeAccess {
 
 	@Override
 	public void ftruncate(int fd, long length) throws ErrnoException {
-		simple(FTRUNCATE, "ftruncate", fd, length);
+		try (Arena arena = Arena.ofConfined()) {
+			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+			if ((int) call(FTRUNCATE, "ftruncate", state, fd, length, 0, 0) != 0) {
+				throw failure("ftruncate", state);
+			}
+		}
 	}
 
 	@Override
@@ -243,15 +248,6 @@ final class ForeignNativeAccess implements NativeAccess {
 		try (Arena arena = Arena.ofConfined()) {
 			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
 			return (int) call(KILL, "kill", state, pid, 0, 0, 0) == 0 || errno(state) == LinuxAbi.EPERM;
-		}
-	}
-
-	private static void simple(MethodHandle handle, String name, long a, long b) throws ErrnoException {
-		try (Arena arena = Arena.ofConfined()) {
-			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-			if ((int) call(handle, name, state, a, b, 0, 0) != 0) {
-				throw failure(name, state);
-			}
 		}
 	}
 

@@ -46,7 +46,9 @@ final class PidFileHealthIndicator extends AbstractHealthIndicator {
 			return;
 		}
 		builder.down()
-			.withDetail("path", pidFile.getPath().toString()).withDetail("ownership", ownership.name()).withDetail("applicationPid", pidFile.getPid());
+			.withDetail("path", pidFile.getPath().toString())
+			.withDetail("ownership", ownership.name())
+			.withDetail("applicationPid", pidFile.getPid());
 		addHolder(builder, pidFile);
 	}
 
