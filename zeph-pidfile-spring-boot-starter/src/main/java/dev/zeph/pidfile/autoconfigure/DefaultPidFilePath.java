@@ -2,6 +2,7 @@ package dev.zeph.pidfile.autoconfigure;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
@@ -25,6 +26,8 @@ final class DefaultPidFilePath {
 
 	private static final String FALLBACK_NAME = "application";
 
+	private static final AtomicInteger testContexts = new AtomicInteger();
+
 	private DefaultPidFilePath() {
 	}
 
@@ -32,12 +35,26 @@ final class DefaultPidFilePath {
 		return Path.of(System.getProperty("java.io.tmpdir"), fileName(environment));
 	}
 
+	/**
+	 * A path of its own for one test context that enabled the guard,
+	 * {@code <java.io.tmpdir>/<name>-test-<pid>-<n>.pid}: unique among the contexts of this
+	 * JVM and among test JVMs running at the same time.
+	 */
+	static Path resolveForTestContext(Environment environment) {
+		return Path.of(System.getProperty("java.io.tmpdir"), baseName(environment) + "-test-"
+				+ ProcessHandle.current().pid() + "-" + testContexts.incrementAndGet() + ".pid");
+	}
+
 	static String fileName(Environment environment) {
+		return baseName(environment) + ".pid";
+	}
+
+	private static String baseName(Environment environment) {
 		String name = environment.getProperty("spring.application.name");
 		if (!StringUtils.hasText(name)) {
 			name = mainClassName().orElse(FALLBACK_NAME);
 		}
-		return sanitize(name) + ".pid";
+		return sanitize(name);
 	}
 
 	/**

@@ -31,9 +31,10 @@ import org.springframework.util.StringUtils;
  * fails before refresh never destroys its beans, so an {@link ApplicationFailedEvent} listener
  * releases the lock then.
  * <p>
- * Inactive when {@code zeph.pidfile.enabled=false} (nothing native is loaded), during AOT
- * processing (the build is not the application), and in a child context (the root context of
- * the hierarchy holds the lock for the process).
+ * Inactive when {@code zeph.pidfile.enabled=false} or in a test context (see
+ * {@link PidFileActivation}; nothing native is loaded then), during AOT processing (the build
+ * is not the application), and in a child context (the root context of the hierarchy holds the
+ * lock for the process).
  */
 class PidFileApplicationContextInitializer
 		implements ApplicationContextInitializer<ConfigurableApplicationContext>, Ordered {
@@ -56,13 +57,19 @@ class PidFileApplicationContextInitializer
 			return;
 		}
 		Environment environment = context.getEnvironment();
+		PidFileActivation activation = PidFileActivation.of(environment);
+		if (!activation.isOn()) {
+			if (activation == PidFileActivation.OFF_IN_TEST) {
+				logger.debug("Taking no pid-file lock in a test context; set " + PidFileActivation.ENABLED_PROPERTY
+						+ "=true to take one");
+			}
+			return;
+		}
 		PidFileProperties properties = Binder.get(environment)
 			.bind(PREFIX, PidFileProperties.class)
 			.orElseGet(PidFileProperties::new);
-		if (!properties.isEnabled()) {
-			return;
-		}
-		PidFileSettings settings = PidFileSettings.of(properties, environment);
+		PidFileSettings settings = PidFileSettings.of(properties, environment,
+				activation == PidFileActivation.ON_IN_TEST);
 		checkNoSpringPidFileConflict(settings.path(), environment);
 		ApplicationPidFile pidFile = acquire(settings);
 		if (pidFile != null) {

@@ -3,7 +3,6 @@ package dev.zeph.pidfile.autoconfigure;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
@@ -13,14 +12,14 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for the {@code pidfile} health
- * indicator. It depends on the enabled property rather than on the {@link ApplicationPidFile}
- * bean, which the initializer registers at run time only: under AOT, conditions are decided
- * at build time, when no lock is taken, and the indicator must not be left out of the
- * generated code.
+ * indicator. It depends on the rule that decides whether a lock is taken rather than on the
+ * {@link ApplicationPidFile} bean, which the initializer registers at run time only: under
+ * AOT, conditions are decided at build time, when no lock is taken, and the indicator must
+ * not be left out of the generated code.
  */
 @AutoConfiguration(before = HealthContributorAutoConfiguration.class)
 @ConditionalOnClass({ Health.class, ConditionalOnEnabledHealthIndicator.class })
-@ConditionalOnBooleanProperty(name = "zeph.pidfile.enabled", matchIfMissing = true)
+@ConditionalOnPidFileGuard
 @ConditionalOnEnabledHealthIndicator("pidfile")
 public final class PidFileHealthContributorAutoConfiguration {
 

@@ -16,8 +16,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class PidFileProperties {
 
 	/**
-	 * Whether to take the pid-file lock at startup. Turn it off in tests that start more
-	 * than one application context in a JVM.
+	 * Whether to take the pid-file lock at startup. In contexts created by Spring's test
+	 * framework (@SpringBootTest and the test slices) no lock is taken unless this is set
+	 * to true explicitly, and then each such context locks a file of its own.
 	 */
 	private boolean enabled = true;
 

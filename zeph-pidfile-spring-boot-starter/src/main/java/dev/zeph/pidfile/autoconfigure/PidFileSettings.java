@@ -27,7 +27,15 @@ record PidFileSettings(Path path, boolean explicitPath, Duration checkInterval, 
 
 	static final String ALREADY_RUNNING_EXIT_CODE_PROPERTY = "zeph.pidfile.already-running-exit-code";
 
-	static PidFileSettings of(PidFileProperties properties, Environment environment) {
+	/**
+	 * Check and resolve the properties.
+	 * @param properties the bound properties
+	 * @param environment the environment, for the default path's name
+	 * @param testContext whether the guard was enabled in a test context, where the default
+	 * path is one of its own so that the framework's cached contexts do not refuse each other
+	 * @return the settings
+	 */
+	static PidFileSettings of(PidFileProperties properties, Environment environment, boolean testContext) {
 		Duration checkInterval = properties.getCheckInterval();
 		if (checkInterval.isNegative()) {
 			throw new InvalidConfigurationPropertyValueException(CHECK_INTERVAL_PROPERTY, checkInterval,
@@ -39,7 +47,9 @@ record PidFileSettings(Path path, boolean explicitPath, Duration checkInterval, 
 					"An exit code must be between 1 and 255: 0 would report success, and a shell keeps only the low 8 bits.");
 		}
 		String configuredPath = properties.getPath();
-		Path path = (configuredPath != null) ? parse(configuredPath) : DefaultPidFilePath.resolve(environment);
+		Path path = (configuredPath != null) ? parse(configuredPath)
+				: testContext ? DefaultPidFilePath.resolveForTestContext(environment)
+						: DefaultPidFilePath.resolve(environment);
 		return new PidFileSettings(path.toAbsolutePath(), configuredPath != null, checkInterval, exitCode);
 	}
 
