@@ -1,8 +1,10 @@
 package dev.zeph.pidfile.autoconfigure;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.zeph.pidfile.AlreadyRunningException;
 import dev.zeph.pidfile.PidFile;
@@ -25,24 +27,35 @@ public final class ApplicationPidFile {
 
 	private final Path path;
 
+	private final Duration acquisitionTime;
+
 	private volatile PidFile pidFile;
 
 	private boolean released;
 
-	private ApplicationPidFile(PidFile pidFile) {
+	private boolean lost;
+
+	private final AtomicLong heals = new AtomicLong();
+
+	private final AtomicLong losses = new AtomicLong();
+
+	private ApplicationPidFile(PidFile pidFile, Duration acquisitionTime) {
 		this.path = pidFile.path();
 		this.pidFile = pidFile;
+		this.acquisitionTime = acquisitionTime;
 	}
 
 	/**
 	 * Take the lock, logging one line for it and a warning when a stale file was taken over.
 	 */
 	static ApplicationPidFile acquire(Path path) throws PidFileException {
+		long start = System.nanoTime();
 		PidFile pidFile = PidFile.acquire(path);
+		Duration acquisitionTime = Duration.ofNanos(System.nanoTime() - start);
 		logger.info("Locked pid file " + pidFile.path() + " (PID " + pidFile.pid() + ", native backend "
 				+ pidFile.nativeBackend() + ")");
 		warnIfStale(pidFile);
-		return new ApplicationPidFile(pidFile);
+		return new ApplicationPidFile(pidFile, acquisitionTime);
 	}
 
 	private static void warnIfStale(PidFile pidFile) {
@@ -93,6 +106,39 @@ public final class ApplicationPidFile {
 	}
 
 	/**
+	 * How long the lock took at startup, the native layer's loading included.
+	 * @return the duration
+	 */
+	Duration getAcquisitionTime() {
+		return this.acquisitionTime;
+	}
+
+	/**
+	 * Whether this application holds the lock on the file the path names: one {@code lstat}.
+	 * @return whether it is held
+	 */
+	boolean isHeld() {
+		return getOwnership() == PidFile.Ownership.OWNED;
+	}
+
+	/**
+	 * How many times the path was taken again after its file was deleted or replaced.
+	 * @return the count
+	 */
+	long getHeals() {
+		return this.heals.get();
+	}
+
+	/**
+	 * How many times the lock was lost: each time a check found the path held by another
+	 * process or unusable after it had been ours.
+	 * @return the count
+	 */
+	long getLosses() {
+		return this.losses.get();
+	}
+
+	/**
 	 * Verify that the path still names our file and, when it does not, try to take it again:
 	 * after a deletion (a tmp cleaner, an administrator) nobody holds the path and it is ours
 	 * to re-create; when another process holds it now, the lock is lost.
@@ -104,20 +150,31 @@ public final class ApplicationPidFile {
 		PidFile current = this.pidFile;
 		PidFile.Ownership ownership = current.ownership();
 		if (ownership == PidFile.Ownership.OWNED) {
+			this.lost = false;
 			return OwnershipCheck.owned();
 		}
 		try {
 			PidFile reacquired = PidFile.acquire(this.path);
 			this.pidFile = reacquired;
 			closeQuietly(current);
+			this.lost = false;
+			this.heals.incrementAndGet();
 			return OwnershipCheck.recovered(ownership, reacquired.previousPid());
 		}
 		catch (AlreadyRunningException ex) {
-			return OwnershipCheck.lost(ownership, ex.getHolderPid(), ex.getMessage());
+			return lost(OwnershipCheck.lost(ownership, ex.getHolderPid(), ex.getMessage()));
 		}
 		catch (PidFileException ex) {
-			return OwnershipCheck.lost(ownership, OptionalLong.empty(), ex.getMessage());
+			return lost(OwnershipCheck.lost(ownership, OptionalLong.empty(), ex.getMessage()));
 		}
+	}
+
+	private OwnershipCheck lost(OwnershipCheck check) {
+		if (!this.lost) {
+			this.lost = true;
+			this.losses.incrementAndGet();
+		}
+		return check;
 	}
 
 	/**
