@@ -27,6 +27,11 @@ final class TestApplicationProcess implements AutoCloseable {
 	}
 
 	static TestApplicationProcess start(Path output, List<String> jvmOptions, String... args) throws IOException {
+		return start(output, System.getProperty("java.class.path"), jvmOptions, args);
+	}
+
+	static TestApplicationProcess start(Path output, String classPath, List<String> jvmOptions, String... args)
+			throws IOException {
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		if (Runtime.version().feature() >= 22) {
@@ -39,7 +44,7 @@ final class TestApplicationProcess implements AutoCloseable {
 		command.add("-XX:TieredStopAtLevel=1");
 		command.addAll(jvmOptions);
 		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
+		command.add(classPath);
 		command.add(PidFileTestApplication.class.getName());
 		command.add("--spring.main.banner-mode=off");
 		command.addAll(List.of(args));
