@@ -2,7 +2,10 @@ package dev.zeph.pidfile.sample.e2e;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +25,8 @@ class WebSampleIT {
 	private static final String PRINT_BEAN_CONSTRUCTION = "--sample.print-bean-construction=true";
 
 	private static final String BEAN_CONSTRUCTED = "sample: GreetingController constructed";
+
+	private static final Pattern METRIC_VALUE = Pattern.compile("\"value\":([-0-9.Ee]+)");
 
 	@TempDir
 	Path temp;
@@ -160,6 +165,37 @@ class WebSampleIT {
 	}
 
 	@Test
+	void metricsShouldShowTheLockHeldThenCountAHealAndALoss() throws Exception {
+		assumeThat(Command.available("flock")).as("util-linux is installed").isTrue();
+		Path pidFile = this.temp.resolve("web.pid");
+		try (SampleProcess app = startWeb(pidFile, "--zeph.pidfile.check-interval=200ms")) {
+			int port = app.port();
+			assertThat(metric(port, "zeph.lock.held")).isEqualTo(1.0);
+			assertThat(metric(port, "zeph.lock.acquisition.time")).isPositive();
+			assertThat(metric(port, "zeph.lock.healed")).isZero();
+			assertThat(metric(port, "zeph.lock.lost")).isZero();
+
+			Files.delete(pidFile);
+			SampleProcess.await(() -> metricUnchecked(port, "zeph.lock.healed") == 1.0, "a heal to be counted");
+			assertThat(metric(port, "zeph.lock.held")).isEqualTo(1.0);
+
+			Path other = this.temp.resolve("other.pid");
+			Process flock = new ProcessBuilder("flock", other.toString(), "sleep", "600").start();
+			try {
+				SampleProcess.await(() -> Files.exists(other) && isLocked(other), "flock(1) to hold " + other);
+				Files.move(other, pidFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+				SampleProcess.await(() -> metricUnchecked(port, "zeph.lock.lost") == 1.0, "a loss to be counted");
+				assertThat(metric(port, "zeph.lock.held")).isZero();
+				assertThat(metric(port, "zeph.lock.healed")).isEqualTo(1.0);
+			}
+			finally {
+				flock.descendants().forEach(ProcessHandle::destroyForcibly);
+				flock.destroyForcibly();
+			}
+		}
+	}
+
+	@Test
 	void symlinkAtThePathShouldExit73AndLeaveTheTargetUnchanged() throws Exception {
 		Path target = Files.writeString(this.temp.resolve("precious.txt"), "do not touch\n");
 		Path pidFile = Files.createSymbolicLink(this.temp.resolve("web.pid"), target);
@@ -228,6 +264,25 @@ class WebSampleIT {
 		Command curl = Command.run("curl", "-sS", "http://127.0.0.1:" + port + path);
 		assertThat(curl.exitCode()).as(curl.output()).isZero();
 		return curl.output();
+	}
+
+	/**
+	 * The one value of a meter, tagged for the pid file, through the metrics endpoint.
+	 */
+	private static double metric(int port, String name) throws Exception {
+		String json = curl(port, "/actuator/metrics/" + name + "?tag=guard:pidfile");
+		Matcher value = METRIC_VALUE.matcher(json);
+		assertThat(value.find()).as(json).isTrue();
+		return Double.parseDouble(value.group(1));
+	}
+
+	private static double metricUnchecked(int port, String name) {
+		try {
+			return metric(port, name);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static int startStopDaemonStatus(Path pidFile) throws Exception {
