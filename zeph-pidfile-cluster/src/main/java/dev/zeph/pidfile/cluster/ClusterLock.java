@@ -1,0 +1,320 @@
+package dev.zeph.pidfile.cluster;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import dev.zeph.pidfile.cluster.ClusterLockUnavailableException.Reason;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A lock that one instance across hosts holds at a time, on a database session of its own,
+ * and whether this instance is <em>active</em>: the state that work should check.
+ * <p>
+ * Holding the lock is not enough to be active. The server may free a lock under a live holder
+ * (the session terminated, the server restarted) before the holder knows, so an instance
+ * becomes active only once the takeover grace has passed since it locked, longer than any
+ * previous holder can go on believing it is active; and it stops being active the moment it
+ * notices a loss, or when its deadline passes: the start of its last good heartbeat plus the
+ * heartbeat interval and timeout, which holds even when no thread of it got to run.
+ * <p>
+ * A daemon thread named {@value #THREAD_NAME} waits on the session between heartbeats, so a
+ * terminated session or a stopping server is noticed at once.
+ */
+public final class ClusterLock implements AutoCloseable {
+
+	static final String THREAD_NAME = "zeph-cluster-lock";
+
+	private final ClusterLockSettings settings;
+
+	private final SessionLock session;
+
+	private final HolderIdentity identity;
+
+	private final Listener listener;
+
+	private final long lockedAt;
+
+	private final Thread heartbeat;
+
+	private volatile long lastGoodBeat;
+
+	private volatile boolean active;
+
+	private volatile @Nullable String lossReason;
+
+	private volatile boolean closed;
+
+	private ClusterLock(ClusterLockSettings settings, SessionLock session, HolderIdentity identity, long lockedAt,
+			Listener listener) {
+		this.settings = settings;
+		this.session = session;
+		this.identity = identity;
+		this.lockedAt = lockedAt;
+		this.lastGoodBeat = lockedAt;
+		this.listener = listener;
+		this.heartbeat = new Thread(this::run, THREAD_NAME);
+		this.heartbeat.setDaemon(true);
+	}
+
+	/**
+	 * Take the lock, or refuse at once when another instance holds it.
+	 * @param settings the settings
+	 * @param listener told when this instance becomes active and when it stops being active
+	 * @return the lock, not yet active: it becomes active after the takeover grace
+	 * @throws ClusterLockHeldException if another session holds the lock
+	 * @throws ClusterLockUnavailableException if the database cannot hold it
+	 */
+	public static ClusterLock acquire(ClusterLockSettings settings, Listener listener)
+			throws ClusterLockHeldException, ClusterLockUnavailableException {
+		SessionLock session = PostgresSessionLock.open(settings);
+		try {
+			if (!session.tryLock()) {
+				ClusterLockHolder holder = session.holder()
+					.orElseGet(() -> ClusterLockHolder.of(0, "a session that has just released it"));
+				throw new ClusterLockHeldException(settings.name(), session.database(), holder);
+			}
+			return start(settings, session, listener);
+		}
+		catch (SessionLostException ex) {
+			session.close();
+			throw new ClusterLockUnavailableException(settings.name(), session.database(), Reason.UNREACHABLE,
+					ex.getMessage(), ex);
+		}
+		catch (ClusterLockHeldException | RuntimeException ex) {
+			session.close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Wait for the lock: try it every acquire interval, through an unreachable or restarting
+	 * database, until it is taken or the timeout passes.
+	 * @param settings the settings
+	 * @param timeout how long to wait; zero waits for ever
+	 * @param listener told who holds the lock while waiting, and of this instance's activity
+	 * @return the lock, not yet active
+	 * @throws ClusterLockHeldException if the timeout passed while another session held the lock
+	 * @throws ClusterLockUnavailableException if the timeout passed while the database could not
+	 * be used, or at once for a database that can never hold it (a replica, a pooler, bad
+	 * credentials, an old server)
+	 * @throws InterruptedException if the waiting thread was interrupted
+	 */
+	public static ClusterLock await(ClusterLockSettings settings, Duration timeout, Listener listener)
+			throws ClusterLockException, InterruptedException {
+		long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+		ClusterLockException last = null;
+		@Nullable ClusterLockHolder announced = null;
+		while (true) {
+			try {
+				return acquire(settings, listener);
+			}
+			catch (ClusterLockHeldException ex) {
+				if (announced == null || !announced.equals(ex.getHolder())) {
+					listener.waiting(ex.getHolder(), ex.getMessage());
+					announced = ex.getHolder();
+				}
+				last = ex;
+			}
+			catch (ClusterLockUnavailableException ex) {
+				if (ex.getReason() != Reason.UNREACHABLE) {
+					throw ex;
+				}
+				last = ex;
+			}
+			if (System.nanoTime() - deadline > 0) {
+				throw last;
+			}
+			TimeUnit.NANOSECONDS.sleep(settings.acquireInterval().toNanos());
+		}
+	}
+
+	private static ClusterLock start(ClusterLockSettings settings, SessionLock session, Listener listener)
+			throws SessionLostException {
+		long lockedAt = System.nanoTime();
+		HolderIdentity identity = new HolderIdentity(settings.name(), hostName(), ProcessHandle.current().pid(),
+				Instant.now());
+		session.announce(identity);
+		ClusterLock lock = new ClusterLock(settings, session, identity, lockedAt, listener);
+		lock.heartbeat.start();
+		return lock;
+	}
+
+	/**
+	 * Whether this instance is the active one: it holds the lock, the takeover grace has
+	 * passed, and its last good heartbeat is recent enough. Cheap: no database call.
+	 * @return whether work may run here
+	 */
+	public boolean isActive() {
+		return this.active && this.lossReason == null && !this.closed
+				&& System.nanoTime() - (this.lastGoodBeat + this.settings.holderDeadline().toNanos()) < 0;
+	}
+
+	/**
+	 * This instance's identity, as other instances see it.
+	 * @return the identity
+	 */
+	public HolderIdentity getIdentity() {
+		return this.identity;
+	}
+
+	/**
+	 * The database, as {@code host:port/dbname}.
+	 * @return the database
+	 */
+	public String getDatabase() {
+		return this.session.database();
+	}
+
+	/**
+	 * The server process of the lock's session.
+	 * @return its pid on the server
+	 */
+	public long getBackendPid() {
+		return this.session.backendPid();
+	}
+
+	/**
+	 * How long ago the last good heartbeat began.
+	 * @return the age
+	 */
+	public Duration getLastHeartbeatAge() {
+		return Duration.ofNanos(System.nanoTime() - this.lastGoodBeat);
+	}
+
+	/**
+	 * Why the lock was lost.
+	 * @return the reason, if it was
+	 */
+	public Optional<String> getLossReason() {
+		return Optional.ofNullable(this.lossReason);
+	}
+
+	/**
+	 * Stop being active and end the session, which frees the lock. Idempotent.
+	 */
+	@Override
+	public void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		boolean wasActive = this.active;
+		this.active = false;
+		this.heartbeat.interrupt();
+		this.session.close();
+		try {
+			this.heartbeat.join(TimeUnit.SECONDS.toMillis(5));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (wasActive) {
+			this.listener.deactivated(this, "released");
+		}
+	}
+
+	private void run() {
+		long interval = this.settings.heartbeatInterval().toNanos();
+		long grace = this.settings.takeoverGrace().toNanos();
+		try {
+			while (!this.closed) {
+				long now = System.nanoTime();
+				long next = this.active ? interval : Math.min(interval, this.lockedAt + grace - now);
+				if (next > 0) {
+					this.session.await(Duration.ofNanos(next));
+				}
+				long start = System.nanoTime();
+				this.session.heartbeat();
+				if (System.nanoTime() - (this.lastGoodBeat + this.settings.holderDeadline().toNanos()) > 0) {
+					// the thread did not run in time (a pause): the deadline has passed, whatever the beat says
+					throw new SessionLostException("no heartbeat for " + Duration.ofNanos(start - this.lastGoodBeat).toMillis()
+							+ " ms, past the deadline of " + this.settings.holderDeadline().toMillis() + " ms");
+				}
+				this.lastGoodBeat = start;
+				if (!this.active && start - this.lockedAt - grace >= 0) {
+					this.active = true;
+					this.listener.activated(this);
+				}
+			}
+		}
+		catch (SessionLostException ex) {
+			if (!this.closed) {
+				lose(ex.getMessage());
+			}
+		}
+		catch (RuntimeException ex) {
+			if (!this.closed) {
+				lose("the heartbeat failed: " + ex);
+			}
+		}
+	}
+
+	private void lose(String reason) {
+		this.lossReason = reason;
+		boolean wasActive = this.active;
+		this.active = false;
+		this.session.close();
+		this.listener.lost(this, reason, wasActive);
+	}
+
+	private static String hostName() {
+		try {
+			return InetAddress.getLocalHost().getHostName();
+		}
+		catch (UnknownHostException ex) {
+			return System.getenv().getOrDefault("HOSTNAME", "unknown-host");
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "ClusterLock[" + this.settings.name() + " on " + getDatabase() + ", " + this.identity + "]";
+	}
+
+	/**
+	 * Told of a cluster lock's edges. Called on the lock's own thread, except
+	 * {@link #waiting} (on the waiting thread) and {@link #deactivated} on close (on the
+	 * closing thread); a listener must return quickly.
+	 */
+	public interface Listener {
+
+		/**
+		 * While waiting, each time another holder is found.
+		 * @param holder the holder
+		 * @param message a sentence that names it
+		 */
+		default void waiting(ClusterLockHolder holder, String message) {
+		}
+
+		/**
+		 * This instance became active.
+		 * @param lock the lock
+		 */
+		default void activated(ClusterLock lock) {
+		}
+
+		/**
+		 * The lock was lost: the session ended, stopped holding the lock, or its deadline
+		 * passed. This instance is no longer active, and the lock will not come back.
+		 * @param lock the lock
+		 * @param reason why, in a sentence
+		 * @param wasActive whether this instance was active until now
+		 */
+		default void lost(ClusterLock lock, String reason, boolean wasActive) {
+		}
+
+		/**
+		 * This instance stopped being active because the lock was closed.
+		 * @param lock the lock
+		 * @param reason why
+		 */
+		default void deactivated(ClusterLock lock, String reason) {
+		}
+
+	}
+
+}

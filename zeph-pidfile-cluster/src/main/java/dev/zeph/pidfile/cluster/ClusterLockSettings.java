@@ -1,0 +1,118 @@
+package dev.zeph.pidfile.cluster;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How to take and keep a cluster lock. Checked when made: a value that could let two
+ * instances be active at once is refused, naming the setting.
+ *
+ * @param name the lock name: instances with the same name exclude each other
+ * @param url the PostgreSQL JDBC URL
+ * @param username the user, or {@code null} for the URL's or the driver's default
+ * @param password the password, or {@code null}
+ * @param serverTimeout after how long without a word from the holder the server ends its
+ * session and so frees the lock ({@code idle_session_timeout}, {@code tcp_user_timeout} and
+ * TCP keepalives, set on the lock's session)
+ * @param heartbeatInterval how often the holder checks that the lock is still its own
+ * @param heartbeatTimeout how long one check may take before the holder gives the lock up
+ * @param takeoverGrace how long a new holder waits after locking before it becomes active:
+ * at least {@code heartbeatInterval + heartbeatTimeout}, the longest a previous holder, even
+ * one that was frozen, can go on believing it is active once the server freed the lock
+ * @param acquireInterval how often a waiting instance tries the lock
+ * @param allowOldServer whether to accept PostgreSQL older than 14, which cannot end a frozen
+ * holder's session ({@code idle_session_timeout})
+ */
+public record ClusterLockSettings(String name, String url, @Nullable String username, @Nullable String password,
+		Duration serverTimeout, Duration heartbeatInterval, Duration heartbeatTimeout, Duration takeoverGrace,
+		Duration acquireInterval, boolean allowOldServer) {
+
+	/** The default server timeout. */
+	public static final Duration DEFAULT_SERVER_TIMEOUT = Duration.ofSeconds(6);
+
+	/** The default heartbeat interval. */
+	public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(500);
+
+	/** The default heartbeat timeout. */
+	public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(1);
+
+	/** The default acquire interval of a waiting instance. */
+	public static final Duration DEFAULT_ACQUIRE_INTERVAL = Duration.ofMillis(250);
+
+	/** The margin between the holder's deadline and the server's timeout. */
+	static final Duration SERVER_MARGIN = Duration.ofSeconds(2);
+
+	public ClusterLockSettings {
+		if (name == null || name.isBlank()) {
+			throw new IllegalArgumentException("name: a lock name must not be empty");
+		}
+		if (url == null || !url.startsWith("jdbc:postgresql:")) {
+			throw new IllegalArgumentException("url: '" + url + "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
+		}
+		positive("server-timeout", serverTimeout);
+		positive("heartbeat-interval", heartbeatInterval);
+		positive("heartbeat-timeout", heartbeatTimeout);
+		positive("acquire-interval", acquireInterval);
+		Duration holderNotice = heartbeatInterval.plus(heartbeatTimeout);
+		if (holderNotice.plus(SERVER_MARGIN).compareTo(serverTimeout) > 0) {
+			throw new IllegalArgumentException("server-timeout: " + serverTimeout.toMillis() + " ms is too short: "
+					+ "heartbeat-interval + heartbeat-timeout + 2s = " + holderNotice.plus(SERVER_MARGIN).toMillis()
+					+ " ms, and the holder must notice a silent server before the server frees its lock");
+		}
+		if (takeoverGrace.compareTo(holderNotice) < 0) {
+			throw new IllegalArgumentException("takeover-grace: " + takeoverGrace.toMillis() + " ms is shorter than "
+					+ "heartbeat-interval + heartbeat-timeout = " + holderNotice.toMillis()
+					+ " ms, the time a previous holder may still believe it is active");
+		}
+	}
+
+	/**
+	 * Settings with the defaults, and a takeover grace of heartbeat interval plus timeout.
+	 * @param name the lock name
+	 * @param url the PostgreSQL JDBC URL
+	 * @param username the user, or {@code null}
+	 * @param password the password, or {@code null}
+	 * @return the settings
+	 */
+	public static ClusterLockSettings of(String name, String url, @Nullable String username,
+			@Nullable String password) {
+		return new ClusterLockSettings(name, url, username, password, DEFAULT_SERVER_TIMEOUT,
+				DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_HEARTBEAT_TIMEOUT,
+				DEFAULT_HEARTBEAT_INTERVAL.plus(DEFAULT_HEARTBEAT_TIMEOUT), DEFAULT_ACQUIRE_INTERVAL, false);
+	}
+
+	/**
+	 * These settings with other heartbeat timings and the takeover grace they need.
+	 * @param serverTimeout the server timeout
+	 * @param heartbeatInterval the heartbeat interval
+	 * @param heartbeatTimeout the heartbeat timeout
+	 * @return the settings
+	 */
+	public ClusterLockSettings withTimings(Duration serverTimeout, Duration heartbeatInterval,
+			Duration heartbeatTimeout) {
+		return new ClusterLockSettings(this.name, this.url, this.username, this.password, serverTimeout,
+				heartbeatInterval, heartbeatTimeout, heartbeatInterval.plus(heartbeatTimeout), this.acquireInterval,
+				this.allowOldServer);
+	}
+
+	/**
+	 * The longest a holder goes on as active after its last good heartbeat began.
+	 * @return heartbeat interval plus timeout
+	 */
+	Duration holderDeadline() {
+		return this.heartbeatInterval.plus(this.heartbeatTimeout);
+	}
+
+	private static void positive(String setting, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(setting + ": must be positive, was " + value);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "ClusterLockSettings[name=" + this.name + ", url=" + this.url + ", username=" + this.username + "]";
+	}
+
+}

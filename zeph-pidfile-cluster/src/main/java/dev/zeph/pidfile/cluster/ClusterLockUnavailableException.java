@@ -1,0 +1,58 @@
+package dev.zeph.pidfile.cluster;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The lock engine cannot be used: the database cannot be reached or logged into, or it cannot
+ * hold a session lock that protects anything.
+ */
+public final class ClusterLockUnavailableException extends ClusterLockException {
+
+	private static final long serialVersionUID = 1L;
+
+	private final Reason reason;
+
+	ClusterLockUnavailableException(String lockName, String database, Reason reason, String detail,
+			@Nullable Throwable cause) {
+		super(lockName, database, "Cluster lock '" + lockName + "' on " + database + " cannot be used: " + detail,
+				cause);
+		this.reason = reason;
+	}
+
+	/**
+	 * Why the engine cannot be used.
+	 * @return the reason
+	 */
+	public Reason getReason() {
+		return this.reason;
+	}
+
+	/**
+	 * Why a database cannot hold the lock.
+	 */
+	public enum Reason {
+
+		/** The URL is not a PostgreSQL JDBC URL. */
+		NOT_POSTGRESQL,
+
+		/** No connection could be made: host, port or network. */
+		UNREACHABLE,
+
+		/** The server refused the credentials or the database. */
+		AUTHENTICATION,
+
+		/** A server in recovery (a read replica): its locks are not the primary's. */
+		REPLICA,
+
+		/** A transaction pooler between: a session lock would stay on a connection others use. */
+		POOLER,
+
+		/** Older than PostgreSQL 14: no {@code idle_session_timeout}, so no lease on a frozen holder. */
+		SERVER_TOO_OLD,
+
+		/** The lock was taken and then lost. */
+		LOST
+
+	}
+
+}

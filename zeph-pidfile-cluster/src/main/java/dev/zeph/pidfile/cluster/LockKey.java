@@ -1,0 +1,38 @@
+package dev.zeph.pidfile.cluster;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The two 32-bit halves of a session lock's key: a fixed first half for this project and a
+ * hash of the lock name. PostgreSQL keeps two-int keys apart from the {@code bigint} keys
+ * that applications use for their own advisory locks, so the two can never collide; two names
+ * can hash alike, which the holder's identity tells apart.
+ *
+ * @param space the fixed first half
+ * @param hash the first four bytes of the SHA-256 of the name's UTF-8 bytes
+ */
+record LockKey(int space, int hash) {
+
+	/** "zeph" in ASCII. */
+	static final int SPACE = 0x7a657068;
+
+	static LockKey of(String name) {
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+			return new LockKey(SPACE, ByteBuffer.wrap(digest).getInt());
+		}
+		catch (NoSuchAlgorithmException ex) {
+			// every Java platform is required to support SHA-256
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "(" + this.space + ", " + this.hash + ")";
+	}
+
+}

@@ -1,0 +1,280 @@
+package dev.zeph.pidfile.cluster;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+
+import dev.zeph.pidfile.cluster.ClusterLockUnavailableException.Reason;
+import org.postgresql.Driver;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+
+/**
+ * A PostgreSQL session-level advisory lock on a connection of its own, opened through the
+ * driver: never a pooled connection, whose exhaustion must not cost the lock and which may
+ * not exist yet when the lock is taken.
+ * <p>
+ * The session gives itself a lease on the server's clock: {@code idle_session_timeout} ends it
+ * when the holder goes quiet (a frozen JVM, a proxy that keeps the TCP connection open), and
+ * {@code tcp_user_timeout} with TCP keepalives end it when the network does. A role needs no
+ * privilege for either.
+ */
+final class PostgresSessionLock implements SessionLock {
+
+	private static final String HOLDER = "SELECT l.pid, a.application_name FROM pg_locks l"
+			+ " LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
+			+ " WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted"
+			+ " AND l.classid::bigint = ? AND l.objid::bigint = ? AND l.pid <> pg_backend_pid()"
+			+ " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+
+	private static final String HEARTBEAT = "SELECT pg_backend_pid(), pg_is_in_recovery(),"
+			+ " EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND granted"
+			+ " AND classid::bigint = ? AND objid::bigint = ? AND pid = pg_backend_pid())";
+
+	private final Connection connection;
+
+	private final String database;
+
+	private final LockKey key;
+
+	private final long backendPid;
+
+	private PostgresSessionLock(Connection connection, String database, LockKey key, long backendPid) {
+		this.connection = connection;
+		this.database = database;
+		this.key = key;
+		this.backendPid = backendPid;
+	}
+
+	/**
+	 * Connect, refuse a server that cannot hold a lock worth having, and set the lease.
+	 */
+	static PostgresSessionLock open(ClusterLockSettings settings) throws ClusterLockUnavailableException {
+		Properties url = Driver.parseURL(settings.url(), null);
+		String database = (url != null) ? database(url) : settings.url();
+		Connection connection = connect(settings, database);
+		try {
+			long backendPid = checkServer(connection, settings, database);
+			setLease(connection, settings.serverTimeout());
+			return new PostgresSessionLock(connection, database, LockKey.of(settings.name()), backendPid);
+		}
+		catch (SQLException ex) {
+			closeQuietly(connection);
+			throw new ClusterLockUnavailableException(settings.name(), database, Reason.UNREACHABLE,
+					"the server did not answer: " + ex.getMessage(), ex);
+		}
+		catch (ClusterLockUnavailableException ex) {
+			closeQuietly(connection);
+			throw ex;
+		}
+	}
+
+	private static String database(Properties url) {
+		String host = url.getProperty(PGProperty.PG_HOST.getName(), "localhost");
+		String port = url.getProperty(PGProperty.PG_PORT.getName(), "5432");
+		String name = url.getProperty(PGProperty.PG_DBNAME.getName(), "");
+		return host + ":" + port + "/" + name;
+	}
+
+	private static Connection connect(ClusterLockSettings settings, String database)
+			throws ClusterLockUnavailableException {
+		Properties properties = new Properties();
+		if (settings.username() != null) {
+			properties.setProperty(PGProperty.USER.getName(), settings.username());
+		}
+		if (settings.password() != null) {
+			properties.setProperty(PGProperty.PASSWORD.getName(), settings.password());
+		}
+		int timeoutSeconds = seconds(settings.heartbeatTimeout());
+		properties.setProperty(PGProperty.CONNECT_TIMEOUT.getName(), Integer.toString(Math.max(timeoutSeconds, 5)));
+		properties.setProperty(PGProperty.LOGIN_TIMEOUT.getName(), Integer.toString(Math.max(timeoutSeconds, 5)));
+		// a read that waits longer than the heartbeat timeout means a silent network: give up
+		properties.setProperty(PGProperty.SOCKET_TIMEOUT.getName(), Integer.toString(timeoutSeconds));
+		properties.setProperty(PGProperty.TCP_KEEP_ALIVE.getName(), "true");
+		properties.setProperty(PGProperty.APPLICATION_NAME.getName(), HolderIdentity.PREFIX + settings.name());
+		try {
+			Connection connection = new Driver().connect(settings.url(), properties);
+			if (connection == null) {
+				throw new ClusterLockUnavailableException(settings.name(), database, Reason.NOT_POSTGRESQL,
+						"the PostgreSQL driver does not accept the URL " + settings.url(), null);
+			}
+			connection.setAutoCommit(true);
+			return connection;
+		}
+		catch (SQLException ex) {
+			String state = (ex.getSQLState() != null) ? ex.getSQLState() : "";
+			Reason reason = (state.startsWith("28") || state.equals("3D000")) ? Reason.AUTHENTICATION
+					: Reason.UNREACHABLE;
+			throw new ClusterLockUnavailableException(settings.name(), database, reason,
+					ex.getMessage() + " (SQLState " + state + ")", ex);
+		}
+	}
+
+	private static long checkServer(Connection connection, ClusterLockSettings settings, String database)
+			throws SQLException, ClusterLockUnavailableException {
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT current_setting('server_version_num')::int,"
+						+ " pg_is_in_recovery(), pg_backend_pid()")) {
+			result.next();
+			int version = result.getInt(1);
+			if (result.getBoolean(2)) {
+				throw new ClusterLockUnavailableException(settings.name(), database, Reason.REPLICA,
+						"the server is in recovery (a read replica): advisory locks there are not the primary's;"
+								+ " point the URL at the primary",
+						null);
+			}
+			if (version < 140000 && !settings.allowOldServer()) {
+				throw new ClusterLockUnavailableException(settings.name(), database, Reason.SERVER_TOO_OLD,
+						"PostgreSQL " + version / 10000 + " has no idle_session_timeout, so it would never free"
+								+ " the lock of a frozen holder; use PostgreSQL 14 or later, or accept that"
+								+ " explicitly",
+						null);
+			}
+			long backendPid = result.getLong(3);
+			if (backendPid != backendPid(statement)) {
+				throw new ClusterLockUnavailableException(settings.name(), database, Reason.POOLER,
+						"the server process changed between two statements: a transaction pooler is in between,"
+								+ " and a session lock would stay on a connection that others use; connect to"
+								+ " PostgreSQL directly or through a session pooler",
+						null);
+			}
+			return backendPid;
+		}
+	}
+
+	private static long backendPid(Statement statement) throws SQLException {
+		try (ResultSet result = statement.executeQuery("SELECT pg_backend_pid()")) {
+			result.next();
+			return result.getLong(1);
+		}
+	}
+
+	private static void setLease(Connection connection, Duration serverTimeout) throws SQLException {
+		long millis = serverTimeout.toMillis();
+		long idle = Math.max(1, serverTimeout.toSeconds() / 3);
+		long count = Math.max(1, serverTimeout.toSeconds() - idle);
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("SET idle_session_timeout = " + millis);
+			statement.execute("SET tcp_user_timeout = " + millis);
+			statement.execute("SET tcp_keepalives_idle = " + idle);
+			statement.execute("SET tcp_keepalives_interval = 1");
+			statement.execute("SET tcp_keepalives_count = " + count);
+		}
+	}
+
+	@Override
+	public String database() {
+		return this.database;
+	}
+
+	@Override
+	public long backendPid() {
+		return this.backendPid;
+	}
+
+	@Override
+	public boolean tryLock() throws SessionLostException {
+		try (PreparedStatement statement = this.connection.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
+			statement.setInt(1, this.key.space());
+			statement.setInt(2, this.key.hash());
+			try (ResultSet result = statement.executeQuery()) {
+				result.next();
+				return result.getBoolean(1);
+			}
+		}
+		catch (SQLException ex) {
+			throw lost("pg_try_advisory_lock", ex);
+		}
+	}
+
+	@Override
+	public Optional<ClusterLockHolder> holder() throws SessionLostException {
+		try (PreparedStatement statement = this.connection.prepareStatement(HOLDER)) {
+			statement.setLong(1, Integer.toUnsignedLong(this.key.space()));
+			statement.setLong(2, Integer.toUnsignedLong(this.key.hash()));
+			try (ResultSet result = statement.executeQuery()) {
+				return result.next() ? Optional.of(ClusterLockHolder.of(result.getLong(1), result.getString(2)))
+						: Optional.empty();
+			}
+		}
+		catch (SQLException ex) {
+			throw lost("the holder lookup", ex);
+		}
+	}
+
+	@Override
+	public void announce(HolderIdentity identity) throws SessionLostException {
+		try (PreparedStatement statement = this.connection
+			.prepareStatement("SELECT set_config('application_name', ?, false)")) {
+			statement.setString(1, identity.toApplicationName());
+			statement.executeQuery().close();
+		}
+		catch (SQLException ex) {
+			throw lost("setting application_name", ex);
+		}
+	}
+
+	@Override
+	public void heartbeat() throws SessionLostException {
+		try (PreparedStatement statement = this.connection.prepareStatement(HEARTBEAT)) {
+			statement.setLong(1, Integer.toUnsignedLong(this.key.space()));
+			statement.setLong(2, Integer.toUnsignedLong(this.key.hash()));
+			try (ResultSet result = statement.executeQuery()) {
+				result.next();
+				if (result.getLong(1) != this.backendPid) {
+					throw new SessionLostException("the session's server process changed from " + this.backendPid
+							+ " to " + result.getLong(1));
+				}
+				if (result.getBoolean(2)) {
+					throw new SessionLostException("the server is in recovery: it is no longer the primary");
+				}
+				if (!result.getBoolean(3)) {
+					throw new SessionLostException("the session no longer holds the lock");
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw lost("the heartbeat", ex);
+		}
+	}
+
+	@Override
+	public void await(Duration timeout) throws SessionLostException {
+		try {
+			// blocks on the socket: a server that ends the session is heard at once
+			this.connection.unwrap(PGConnection.class).getNotifications((int) Math.max(1, timeout.toMillis()));
+		}
+		catch (SQLException ex) {
+			throw lost("waiting on the session", ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		closeQuietly(this.connection);
+	}
+
+	private static SessionLostException lost(String operation, SQLException ex) {
+		return new SessionLostException(operation + " failed: " + ex.getMessage()
+				+ ((ex.getSQLState() != null) ? " (SQLState " + ex.getSQLState() + ")" : ""), ex);
+	}
+
+	private static int seconds(Duration duration) {
+		return (int) Math.max(1, (duration.toMillis() + 999) / 1000);
+	}
+
+	private static void closeQuietly(Connection connection) {
+		try {
+			connection.close();
+		}
+		catch (SQLException ex) {
+			// the session ends with the socket either way
+		}
+	}
+
+}

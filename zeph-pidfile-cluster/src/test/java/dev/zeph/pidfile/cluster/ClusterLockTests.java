@@ -1,0 +1,213 @@
+package dev.zeph.pidfile.cluster;
+
+import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import dev.zeph.pidfile.cluster.ClusterLockUnavailableException.Reason;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * {@link ClusterLock} against a real PostgreSQL server: taking, refusing, waiting, handing
+ * over, and the configurations and servers it refuses.
+ */
+class ClusterLockTests {
+
+	private static final long PID = ProcessHandle.current().pid();
+
+	private static PostgresServer server;
+
+	@BeforeAll
+	static void startServer() throws Exception {
+		server = PostgresServer.start();
+	}
+
+	@AfterAll
+	static void stopServer() throws Exception {
+		if (server != null) {
+			server.close();
+		}
+	}
+
+	private static ClusterLockSettings settings(String name) {
+		return ClusterLockSettings.of(name, server.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+	}
+
+	@Test
+	void acquireShouldLockThenBecomeActiveOnlyAfterTheTakeoverGrace() throws Exception {
+		Witness witness = new Witness();
+		long before = System.nanoTime();
+		try (ClusterLock lock = ClusterLock.acquire(settings("orders"), witness.listener("a"))) {
+			Witness.await(() -> witness.saw("a", "activated"), "a to become active");
+			assertThat(lock.isActive()).isTrue();
+			assertThat(witness.when("a", "activated") - before)
+				.isGreaterThanOrEqualTo(ClusterLockSettings.DEFAULT_HEARTBEAT_INTERVAL
+					.plus(ClusterLockSettings.DEFAULT_HEARTBEAT_TIMEOUT)
+					.toNanos());
+		}
+	}
+
+	@Test
+	void acquireShouldWriteWhoHoldsTheLockWhereAnotherRoleCanReadIt() throws Exception {
+		try (ClusterLock lock = ClusterLock.acquire(settings("orders"), new ClusterLock.Listener() {
+		}); Connection other = server.admin();
+				PreparedStatement statement = other
+					.prepareStatement("SELECT application_name FROM pg_stat_activity WHERE pid = ?")) {
+			statement.setLong(1, lock.getBackendPid());
+			try (ResultSet result = statement.executeQuery()) {
+				assertThat(result.next()).isTrue();
+				String host = InetAddress.getLocalHost().getHostName();
+				assertThat(result.getString(1)).startsWith("zeph:orders:" + host + ":" + PID + ":")
+					.isEqualTo(lock.getIdentity().toApplicationName());
+			}
+			assertThat(lock.getDatabase()).isEqualTo("127.0.0.1:" + server.port() + "/postgres");
+		}
+	}
+
+	@Test
+	void acquireWhenHeldShouldRefuseNamingTheHoldersHostPidAndBackend() throws Exception {
+		try (ClusterLock first = ClusterLock.acquire(settings("orders"), new ClusterLock.Listener() {
+		})) {
+			assertThatExceptionOfType(ClusterLockHeldException.class)
+				.isThrownBy(() -> ClusterLock.acquire(settings("orders"), new ClusterLock.Listener() {
+				}))
+				.satisfies((ex) -> {
+					HolderIdentity holder = ex.getHolderIdentity().orElseThrow();
+					assertThat(holder.pid()).isEqualTo(PID);
+					assertThat(holder.host()).isEqualTo(first.getIdentity().host());
+					assertThat(holder.name()).isEqualTo("orders");
+					assertThat(ex.getHolder().backendPid()).isEqualTo(first.getBackendPid());
+					assertThat(ex.isCollision()).isFalse();
+					assertThat(ex.getMessage()).contains("'orders'")
+						.contains("PID " + PID)
+						.contains("backend PID " + first.getBackendPid())
+						.contains(first.getDatabase());
+				});
+		}
+	}
+
+	@Test
+	void acquireWhenAnotherNameHashesAlikeShouldReportTheCollisionNamingBoth() throws Exception {
+		assertThat(LockKey.of("report-job-22360")).isEqualTo(LockKey.of("report-job-55705"));
+		try (ClusterLock first = ClusterLock.acquire(settings("report-job-22360"), new ClusterLock.Listener() {
+		})) {
+			assertThatExceptionOfType(ClusterLockHeldException.class)
+				.isThrownBy(() -> ClusterLock.acquire(settings("report-job-55705"), new ClusterLock.Listener() {
+				}))
+				.satisfies((ex) -> {
+					assertThat(ex.isCollision()).isTrue();
+					assertThat(ex.getMessage()).contains("report-job-22360")
+						.contains("report-job-55705")
+						.contains("hash alike");
+				});
+		}
+	}
+
+	@Test
+	void awaitShouldTakeOverOnceTheHolderClosesAndNeverBothBeActive() throws Exception {
+		Witness witness = new Witness();
+		ClusterLock first = ClusterLock.acquire(settings("orders"), witness.listener("first"));
+		Witness.await(() -> witness.saw("first", "activated"), "first to become active");
+		CompletableFuture<ClusterLock> second = CompletableFuture.supplyAsync(() -> {
+			try {
+				return ClusterLock.await(settings("orders"), Duration.ZERO, witness.listener("second"));
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		try {
+			Thread.sleep(ClusterLockSettings.DEFAULT_ACQUIRE_INTERVAL.toMillis() * 3);
+			assertThat(second).isNotDone();
+			first.close();
+			Witness.await(() -> witness.saw("second", "activated"), "second to become active");
+			assertThat(first.isActive()).isFalse();
+			witness.assertNeverTwoActive();
+		}
+		finally {
+			first.close();
+			second.join().close();
+		}
+	}
+
+	@Test
+	void closeShouldFreeTheLockAtOnce() throws Exception {
+		ClusterLock.acquire(settings("orders"), new ClusterLock.Listener() {
+		}).close();
+		ClusterLock.acquire(settings("orders"), new ClusterLock.Listener() {
+		}).close();
+	}
+
+	@Test
+	void acquireWhenTheServerIsAStandbyShouldRefuseAsAReplica() throws Exception {
+		try (PostgresServer standby = server.startStandby()) {
+			ClusterLockSettings settings = ClusterLockSettings.of("orders", standby.url(), PostgresServer.USER,
+					PostgresServer.PASSWORD);
+			assertThatExceptionOfType(ClusterLockUnavailableException.class)
+				.isThrownBy(() -> ClusterLock.acquire(settings, new ClusterLock.Listener() {
+				}))
+				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.REPLICA))
+				.withMessageContaining("read replica")
+				.withMessageContaining("127.0.0.1:" + standby.port() + "/postgres");
+		}
+	}
+
+	@Test
+	void acquireWithAWrongPasswordShouldRefuseNamingAuthentication() {
+		ClusterLockSettings settings = ClusterLockSettings.of("orders", server.url(), PostgresServer.USER, "wrong");
+		assertThatExceptionOfType(ClusterLockUnavailableException.class)
+			.isThrownBy(() -> ClusterLock.acquire(settings, new ClusterLock.Listener() {
+			}))
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.AUTHENTICATION))
+			.withMessageContaining("password authentication failed");
+	}
+
+	@Test
+	void acquireWhenNothingListensShouldRefuseAsUnreachable() throws Exception {
+		int port;
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+			port = socket.getLocalPort();
+		}
+		ClusterLockSettings settings = ClusterLockSettings.of("orders", "jdbc:postgresql://127.0.0.1:" + port + "/db",
+				PostgresServer.USER, PostgresServer.PASSWORD);
+		assertThatExceptionOfType(ClusterLockUnavailableException.class)
+			.isThrownBy(() -> ClusterLock.acquire(settings, new ClusterLock.Listener() {
+			}))
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.UNREACHABLE))
+			.withMessageContaining("127.0.0.1:" + port + "/db");
+	}
+
+	@Test
+	void settingsShouldRefuseWhatCouldLetTwoInstancesBeActive() {
+		String url = "jdbc:postgresql://127.0.0.1/db";
+		assertThatIllegalArgumentException().isThrownBy(() -> ClusterLockSettings.of(" ", url, null, null))
+			.withMessageStartingWith("name:");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ClusterLockSettings.of("orders", "jdbc:mysql://127.0.0.1/db", null, null))
+			.withMessageStartingWith("url:")
+			.withMessageContaining("jdbc:mysql://127.0.0.1/db");
+		ClusterLockSettings settings = ClusterLockSettings.of("orders", url, null, null);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> settings.withTimings(Duration.ofSeconds(4), Duration.ofSeconds(1), Duration.ofSeconds(2)))
+			.withMessageStartingWith("server-timeout:")
+			.withMessageContaining("heartbeat-interval + heartbeat-timeout + 2s");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new ClusterLockSettings("orders", url, null, null, Duration.ofSeconds(6),
+					Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMillis(250),
+					false))
+			.withMessageStartingWith("takeover-grace:");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> settings.withTimings(Duration.ofSeconds(6), Duration.ZERO, Duration.ofSeconds(1)))
+			.withMessageStartingWith("heartbeat-interval:");
+	}
+
+}

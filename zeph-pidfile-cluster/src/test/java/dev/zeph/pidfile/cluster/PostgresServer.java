@@ -1,0 +1,175 @@
+package dev.zeph.pidfile.cluster;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * A real PostgreSQL server of its own for a test: Debian's binaries, {@code initdb} into a
+ * temporary directory and {@code pg_ctl} on a free port of the loopback address. As root the
+ * server runs as the {@code postgres} user, since PostgreSQL refuses to run as root.
+ */
+final class PostgresServer implements AutoCloseable {
+
+	static final String USER = "app";
+
+	static final String PASSWORD = "app-secret";
+
+	private static final String SUPERUSER_PASSWORD = "zeph-test";
+
+	private final Path bin;
+
+	private final Path directory;
+
+	private final Path data;
+
+	private final int port;
+
+	private PostgresServer(Path bin, Path directory, Path data, int port) {
+		this.bin = bin;
+		this.directory = directory;
+		this.data = data;
+		this.port = port;
+	}
+
+	/**
+	 * Start a new primary, with a role {@value #USER} that is no superuser, as an application's.
+	 */
+	static PostgresServer start() throws Exception {
+		Path bin = binaries();
+		Path directory = directory();
+		Path data = directory.resolve("data");
+		Path passwordFile = Files.writeString(directory.resolve("pw"), SUPERUSER_PASSWORD + "\n");
+		run(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "--auth-local=trust",
+				"--auth-host=scram-sha-256", "--pwfile=" + passwordFile, "-E", "UTF8", "--no-sync");
+		PostgresServer server = new PostgresServer(bin, directory, data, freePort());
+		server.pgCtl("start");
+		try (Connection admin = server.admin(); Statement statement = admin.createStatement()) {
+			statement.execute("CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'");
+		}
+		return server;
+	}
+
+	/**
+	 * Start a streaming standby of this server: a read replica, in recovery.
+	 */
+	PostgresServer startStandby() throws Exception {
+		Path directory = directory();
+		Path data = directory.resolve("data");
+		run(new String[] { "env", "PGPASSWORD=" + SUPERUSER_PASSWORD, this.bin.resolve("pg_basebackup").toString(),
+				"-h", "127.0.0.1", "-p", Integer.toString(this.port), "-U", "postgres", "-D", data.toString(),
+				"-R", "-X", "stream" });
+		PostgresServer standby = new PostgresServer(this.bin, directory, data, freePort());
+		standby.pgCtl("start");
+		return standby;
+	}
+
+	int port() {
+		return this.port;
+	}
+
+	String url() {
+		return "jdbc:postgresql://127.0.0.1:" + this.port + "/postgres";
+	}
+
+	/** A superuser's connection, for what a test does to the server from outside. */
+	Connection admin() throws SQLException {
+		return DriverManager.getConnection(url(), "postgres", SUPERUSER_PASSWORD);
+	}
+
+	/** {@code pg_terminate_backend}, as an administrator or a watchdog would. */
+	void terminate(long backendPid) throws SQLException {
+		try (Connection admin = admin(); Statement statement = admin.createStatement()) {
+			statement.execute("SELECT pg_terminate_backend(" + backendPid + ")");
+		}
+	}
+
+	/** A fast restart: every session is ended, every lock freed. */
+	void restart() throws Exception {
+		pgCtl("restart", "-m", "fast");
+	}
+
+	@Override
+	public void close() throws Exception {
+		try {
+			pgCtl("stop", "-m", "immediate");
+		}
+		finally {
+			try (Stream<Path> files = Files.walk(this.directory)) {
+				files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
+			}
+		}
+	}
+
+	private void pgCtl(String... args) throws Exception {
+		List<String> command = new ArrayList<>(List.of(this.bin.resolve("pg_ctl").toString(), "-D",
+				this.data.toString(), "-w", "-t", "60", "-l", this.directory.resolve("server.log").toString(), "-o",
+				"-c listen_addresses=127.0.0.1 -c port=" + this.port + " -c unix_socket_directories="
+						+ this.directory + " -c fsync=off -c shared_buffers=16MB -c max_connections=40"));
+		command.addAll(List.of(args));
+		run(command.toArray(String[]::new));
+	}
+
+	private static Path binaries() throws IOException {
+		Path root = Path.of("/usr/lib/postgresql");
+		Optional<Path> bin = Optional.empty();
+		if (Files.isDirectory(root)) {
+			try (Stream<Path> versions = Files.list(root)) {
+				bin = versions.map((version) -> version.resolve("bin"))
+					.filter((path) -> Files.isExecutable(path.resolve("pg_ctl")))
+					.max(Comparator.comparing((path) -> Integer.parseInt(path.getParent().getFileName().toString())));
+			}
+		}
+		assumeThat(bin).as("PostgreSQL's server binaries under /usr/lib/postgresql (apt-get install postgresql)")
+			.isPresent();
+		return bin.get();
+	}
+
+	private static Path directory() throws IOException, InterruptedException {
+		Path directory = Files.createTempDirectory("zeph-pg-");
+		if (isRoot()) {
+			run("chown", "postgres:postgres", directory.toString());
+		}
+		return directory;
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	private static boolean isRoot() {
+		return "root".equals(System.getProperty("user.name"));
+	}
+
+	/** Run a command, as the postgres user when this is root, and fail with its output unless it succeeds. */
+	private static void run(String... command) throws IOException, InterruptedException {
+		List<String> all = new ArrayList<>();
+		if (isRoot() && !command[0].equals("chown")) {
+			all.addAll(List.of("runuser", "-u", "postgres", "--"));
+		}
+		all.addAll(List.of(command));
+		Process process = new ProcessBuilder(all).redirectErrorStream(true).start();
+		byte[] output = process.getInputStream().readAllBytes();
+		if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+			throw new IllegalStateException(String.join(" ", all) + " failed:\n"
+					+ new String(output, StandardCharsets.UTF_8));
+		}
+	}
+
+}

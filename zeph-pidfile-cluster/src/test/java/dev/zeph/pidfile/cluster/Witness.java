@@ -1,0 +1,88 @@
+package dev.zeph.pidfile.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An independent record of who was active when: each instance's listener writes an enter
+ * record when it becomes active and an exit record when it stops (at the moment it noticed,
+ * which is no earlier than the moment it stopped), on one monotonic clock. Two instances
+ * active at once is a failure.
+ */
+final class Witness {
+
+	private final List<Edge> edges = new CopyOnWriteArrayList<>();
+
+	ClusterLock.Listener listener(String who) {
+		return new ClusterLock.Listener() {
+
+			@Override
+			public void activated(ClusterLock lock) {
+				Witness.this.edges.add(new Edge(System.nanoTime(), who, true, "activated"));
+			}
+
+			@Override
+			public void lost(ClusterLock lock, String reason, boolean wasActive) {
+				Witness.this.edges.add(new Edge(System.nanoTime(), who, false, "lost: " + reason));
+			}
+
+			@Override
+			public void deactivated(ClusterLock lock, String reason) {
+				Witness.this.edges.add(new Edge(System.nanoTime(), who, false, reason));
+			}
+
+		};
+	}
+
+	boolean saw(String who, String what) {
+		return this.edges.stream().anyMatch((edge) -> edge.who().equals(who) && edge.what().startsWith(what));
+	}
+
+	long when(String who, String what) {
+		return this.edges.stream()
+			.filter((edge) -> edge.who().equals(who) && edge.what().startsWith(what))
+			.mapToLong(Edge::nanos)
+			.findFirst()
+			.orElseThrow(() -> new AssertionError(who + " never " + what + ": " + this.edges));
+	}
+
+	void assertNeverTwoActive() {
+		List<Edge> sorted = new ArrayList<>(this.edges);
+		sorted.sort((a, b) -> Long.compare(a.nanos(), b.nanos()));
+		List<String> active = new ArrayList<>();
+		for (Edge edge : sorted) {
+			if (edge.enter()) {
+				assertThat(active).as("active when %s became active: %s", edge.who(), sorted).isEmpty();
+				active.add(edge.who());
+			}
+			else {
+				active.remove(edge.who());
+			}
+		}
+	}
+
+	static void await(BooleanSupplier condition, String what) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+		while (!condition.getAsBoolean()) {
+			if (System.nanoTime() - deadline > 0) {
+				throw new AssertionError("gave up waiting for " + what);
+			}
+			Thread.sleep(10);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return this.edges.toString();
+	}
+
+	record Edge(long nanos, String who, boolean enter, String what) {
+
+	}
+
+}
