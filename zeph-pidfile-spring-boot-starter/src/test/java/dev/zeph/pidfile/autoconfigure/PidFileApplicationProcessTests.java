@@ -3,12 +3,16 @@ package dev.zeph.pidfile.autoconfigure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
 import dev.zeph.pidfile.autoconfigure.testapp.PidFileTestApplication;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,6 +70,29 @@ class PidFileApplicationProcessTests {
 			assertThat(application.awaitExit()).isEqualTo(143);
 			assertThat(path).doesNotExist();
 			assertThat(application.output()).contains("Released pid file " + path + " (PID " + application.pid() + ")");
+		}
+		assertThat(Flock.isFree(path)).isTrue();
+	}
+
+	@RepeatedTest(20)
+	void terminatedTheMomentItLockedShouldRemoveTheFile() throws Exception {
+		terminateAfterLockingAndAssertNoFileIsLeft(Duration.ZERO);
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 10, 50, 100, 150, 200, 300 })
+	void terminatedShortlyAfterItLockedShouldRemoveTheFile(int delayMillis) throws Exception {
+		terminateAfterLockingAndAssertNoFileIsLeft(Duration.ofMillis(delayMillis));
+	}
+
+	private void terminateAfterLockingAndAssertNoFileIsLeft(Duration delay) throws Exception {
+		Path path = this.temp.resolve("app.pid");
+		try (TestApplicationProcess application = start("app.log", "--zeph.pidfile.path=" + path)) {
+			application.awaitOutput("Locked pid file " + path);
+			Thread.sleep(delay.toMillis());
+			application.terminate();
+			application.awaitExit();
+			assertThat(path).as(application.output()).doesNotExist();
 		}
 		assertThat(Flock.isFree(path)).isTrue();
 	}

@@ -79,6 +79,19 @@ final class TestApplicationProcess implements AutoCloseable {
 		return this;
 	}
 
+	/**
+	 * Wait until the output contains the text; fail with the output if the application exits
+	 * first.
+	 */
+	TestApplicationProcess awaitOutput(String text) throws InterruptedException {
+		Polling.await(() -> output().contains(text) || !isAlive(), "'" + text + "' in the output");
+		if (!output().contains(text)) {
+			throw new AssertionError("The application exited with " + this.process.exitValue() + " without printing '"
+					+ text + "':\n" + output());
+		}
+		return this;
+	}
+
 	int awaitExit() throws InterruptedException {
 		if (!this.process.waitFor(Polling.DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
 			throw new AssertionError("The application did not exit:\n" + output());
