@@ -27,6 +27,11 @@ final class TestApplicationProcess implements AutoCloseable {
 	}
 
 	static TestApplicationProcess start(Path output, List<String> jvmOptions, String... args) throws IOException {
+		return start(output, Path.of("").toAbsolutePath(), jvmOptions, args);
+	}
+
+	static TestApplicationProcess start(Path output, Path workDirectory, List<String> jvmOptions, String... args)
+			throws IOException {
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		if (Runtime.version().feature() >= 22) {
@@ -43,7 +48,8 @@ final class TestApplicationProcess implements AutoCloseable {
 		command.add(PidFileTestApplication.class.getName());
 		command.add("--spring.main.banner-mode=off");
 		command.addAll(List.of(args));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true)
+		Process process = new ProcessBuilder(command).directory(workDirectory.toFile())
+			.redirectErrorStream(true)
 			.redirectOutput(output.toFile())
 			.start();
 		return new TestApplicationProcess(process, output);
