@@ -113,10 +113,10 @@ public final class ApplicationPidFile {
 			return OwnershipCheck.recovered(ownership, reacquired.previousPid());
 		}
 		catch (AlreadyRunningException ex) {
-			return OwnershipCheck.lost(ownership, ex.getHolderPid(), ex.getMessage());
+			return OwnershipCheck.lost(ownership, ex.getHolderPid(), ex.getMessage(), null);
 		}
 		catch (PidFileException ex) {
-			return OwnershipCheck.lost(ownership, OptionalLong.empty(), ex.getMessage());
+			return OwnershipCheck.lost(ownership, OptionalLong.empty(), ex.getMessage(), ex.getErrno().orElse(null));
 		}
 	}
 
