@@ -29,7 +29,7 @@ final class NativeAccessLoader {
 	private NativeAccessLoader() {
 	}
 
-	static NativeAccess get(Path path) throws UnsupportedPlatformException {
+	static NativeAccess get(Path path) throws UnsupportedPlatformException, NativeLoadException {
 		NativeAccess nativeAccess = loaded;
 		if (nativeAccess == null) {
 			synchronized (NativeAccessLoader.class) {
@@ -45,7 +45,7 @@ final class NativeAccessLoader {
 	}
 
 	static NativeAccess load(String osName, String osArch, String choice, int javaFeature, Path path)
-			throws UnsupportedPlatformException {
+			throws UnsupportedPlatformException, NativeLoadException {
 		if (osName.toLowerCase(Locale.ROOT).startsWith("windows")) {
 			throw new UnsupportedPlatformException(path,
 					osName + " has no flock(2); zeph-pidfile supports Linux and macOS", null);
@@ -79,6 +79,9 @@ final class NativeAccessLoader {
 				return new JffiNativeAccess();
 			}
 			catch (LinkageError | RuntimeException ex) {
+				if (isLinkFailure(ex)) {
+					throw new NativeLoadException(path, "jffi", ex);
+				}
 				throw new UnsupportedPlatformException(path,
 						"jffi cannot call flock(2) on " + osName + "/" + osArch + ": " + ex, ex);
 			}
@@ -95,6 +98,19 @@ final class NativeAccessLoader {
 			throw new UnsupportedPlatformException(path,
 					"jnr-posix cannot call flock(2) on " + osName + "/" + osArch + ": " + ex, ex);
 		}
+	}
+
+	/**
+	 * Whether the JVM refused to link a native library: the platform is supported, but the
+	 * library could not be unpacked or loaded here.
+	 */
+	private static boolean isLinkFailure(Throwable failure) {
+		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
+			if (candidate instanceof UnsatisfiedLinkError) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }

@@ -72,6 +72,8 @@ public final class PidFile implements AutoCloseable {
 	 * @throws UnsafePidFileException if the path or its directory is not safe to use
 	 * @throws NotAPidFileException if the file at the path holds something other than a pid
 	 * @throws UnsupportedPlatformException if this platform has no usable {@code flock(2)}
+	 * @throws NativeLoadException if the native layer that calls {@code flock(2)} could not be
+	 * loaded here, as jffi cannot from a temporary directory mounted {@code noexec}
 	 * @throws PidFileException if a system call failed, with its errno
 	 */
 	public static PidFile acquire(Path path) throws PidFileException {

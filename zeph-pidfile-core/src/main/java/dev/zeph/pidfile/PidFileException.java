@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @see UnsafePidFileException
  * @see NotAPidFileException
  * @see UnsupportedPlatformException
+ * @see NativeLoadException
  */
 public class PidFileException extends IOException {
 

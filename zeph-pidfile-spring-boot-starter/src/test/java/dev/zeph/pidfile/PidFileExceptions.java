@@ -25,6 +25,10 @@ public final class PidFileExceptions {
 		return new NotAPidFileException(path, "read");
 	}
 
+	public static NativeLoadException nativeLoad(Path path, String backend, Throwable cause) {
+		return new NativeLoadException(path, backend, cause);
+	}
+
 	public static UnsupportedPlatformException unsupportedPlatform(Path path, String detail) {
 		return new UnsupportedPlatformException(path, detail, null);
 	}

@@ -162,10 +162,11 @@ public final class ApplicationPidFile {
 			return OwnershipCheck.recovered(ownership, reacquired.previousPid());
 		}
 		catch (AlreadyRunningException ex) {
-			return lost(OwnershipCheck.lost(ownership, ex.getHolderPid(), ex.getMessage()));
+			return lost(OwnershipCheck.lost(ownership, ex.getHolderPid(), ex.getMessage(), null));
 		}
 		catch (PidFileException ex) {
-			return lost(OwnershipCheck.lost(ownership, OptionalLong.empty(), ex.getMessage()));
+			return lost(OwnershipCheck.lost(ownership, OptionalLong.empty(), ex.getMessage(),
+					ex.getErrno().orElse(null)));
 		}
 	}
 

@@ -2,6 +2,7 @@ package dev.zeph.pidfile.autoconfigure;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 import dev.zeph.pidfile.PidFileException;
 import dev.zeph.pidfile.UnsupportedPlatformException;
@@ -11,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationContextInitializer;
@@ -19,6 +21,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.aot.AbstractAotProcessor;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
 /**
@@ -29,7 +32,9 @@ import org.springframework.util.StringUtils;
  * in reverse order of registration, so it is destroyed after every other bean and their
  * {@code @PreDestroy} methods still run while this instance holds the lock. A startup that
  * fails before refresh never destroys its beans, so an {@link ApplicationFailedEvent} listener
- * releases the lock then.
+ * releases the lock then. A signal can come before Spring Boot registers the context with its
+ * shutdown hook, so the release is also one of Boot's shutdown handlers from before the lock
+ * is taken.
  * <p>
  * Inactive when {@code zeph.pidfile.enabled=false} or in a test context (see
  * {@link PidFileActivation}; nothing native is loaded then), during AOT processing (the build
@@ -71,10 +76,20 @@ class PidFileApplicationContextInitializer
 		PidFileSettings settings = PidFileSettings.of(properties, environment,
 				activation == PidFileActivation.ON_IN_TEST);
 		checkNoSpringPidFileConflict(settings.path(), environment);
-		ApplicationPidFile pidFile = acquire(settings);
-		if (pidFile != null) {
-			register(context, pidFile, settings);
+		ReleaseOnShutdown releaseOnShutdown = ReleaseOnShutdown.register();
+		ApplicationPidFile pidFile;
+		try {
+			pidFile = releaseOnShutdown.acquire(() -> acquire(settings));
 		}
+		catch (RuntimeException ex) {
+			releaseOnShutdown.unregister();
+			throw ex;
+		}
+		if (pidFile == null) {
+			releaseOnShutdown.unregister();
+			return;
+		}
+		register(context, pidFile, settings, releaseOnShutdown);
 	}
 
 	private void checkNoSpringPidFileConflict(Path path, Environment environment) {
@@ -112,16 +127,16 @@ class PidFileApplicationContextInitializer
 	}
 
 	private void register(ConfigurableApplicationContext context, ApplicationPidFile pidFile,
-			PidFileSettings settings) {
-		context.addApplicationListener(new ReleaseOnStartupFailure(context, pidFile));
+			PidFileSettings settings, ReleaseOnShutdown releaseOnShutdown) {
+		context.addApplicationListener(new ReleaseOnStartupFailure(context, releaseOnShutdown));
 		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
 		if (!(beanFactory instanceof DefaultSingletonBeanRegistry registry)) {
-			pidFile.release();
+			releaseOnShutdown.releaseNow();
 			throw new IllegalStateException("Cannot register pid file " + pidFile.getPath()
 					+ " for destruction: unexpected bean factory " + beanFactory.getClass().getName());
 		}
 		beanFactory.registerSingleton(ApplicationPidFile.BEAN_NAME, pidFile);
-		registry.registerDisposableBean(ApplicationPidFile.BEAN_NAME, pidFile::release);
+		registry.registerDisposableBean(ApplicationPidFile.BEAN_NAME, releaseOnShutdown::releaseNow);
 		if (settings.watchdogEnabled()) {
 			PidFileWatchdog watchdog = new PidFileWatchdog(pidFile, settings.checkInterval(), context);
 			beanFactory.registerSingleton(PidFileWatchdog.BEAN_NAME, watchdog);
@@ -142,18 +157,76 @@ class PidFileApplicationContextInitializer
 
 		private final ConfigurableApplicationContext context;
 
-		private final ApplicationPidFile pidFile;
+		private final ReleaseOnShutdown releaseOnShutdown;
 
-		ReleaseOnStartupFailure(ConfigurableApplicationContext context, ApplicationPidFile pidFile) {
+		ReleaseOnStartupFailure(ConfigurableApplicationContext context, ReleaseOnShutdown releaseOnShutdown) {
 			this.context = context;
-			this.pidFile = pidFile;
+			this.releaseOnShutdown = releaseOnShutdown;
 		}
 
 		@Override
 		public void onApplicationEvent(ApplicationFailedEvent event) {
 			// a failed child context's event reaches its parent's listeners too
 			if (event.getApplicationContext() == this.context) {
+				this.releaseOnShutdown.releaseNow();
+			}
+		}
+
+	}
+
+	/**
+	 * Releases the lock as one of Spring Boot's shutdown handlers, which run when the JVM
+	 * shuts down, after Boot has closed the application contexts: a normal close still
+	 * releases the lock last, after every {@code @PreDestroy}, and a signal that comes before
+	 * the context is registered with Boot's shutdown hook releases it too. It is registered
+	 * before the lock is taken and taking the lock holds its monitor, so that no signal falls
+	 * between the two: a handler that runs meanwhile waits for the lock and releases it, and
+	 * once it has run nothing is locked any more.
+	 */
+	private static final class ReleaseOnShutdown implements Runnable {
+
+		private @Nullable ApplicationPidFile pidFile;
+
+		private boolean shutDown;
+
+		private ReleaseOnShutdown() {
+		}
+
+		static ReleaseOnShutdown register() {
+			ReleaseOnShutdown releaseOnShutdown = new ReleaseOnShutdown();
+			SpringApplication.getShutdownHandlers().add(releaseOnShutdown);
+			return releaseOnShutdown;
+		}
+
+		synchronized @Nullable ApplicationPidFile acquire(Supplier<@Nullable ApplicationPidFile> acquisition) {
+			Assert.state(!this.shutDown, "The JVM is shutting down: the pid file was not locked");
+			this.pidFile = acquisition.get();
+			return this.pidFile;
+		}
+
+		@Override
+		public synchronized void run() {
+			this.shutDown = true;
+			if (this.pidFile != null) {
 				this.pidFile.release();
+			}
+		}
+
+		/**
+		 * Release now, as the context is destroyed or failed to start, and leave Boot's
+		 * shutdown handlers, which would otherwise keep the released pid file reachable.
+		 */
+		void releaseNow() {
+			run();
+			unregister();
+		}
+
+		void unregister() {
+			try {
+				SpringApplication.getShutdownHandlers().remove(this);
+			}
+			catch (IllegalStateException ex) {
+				// the shutdown hook is running: it runs this handler once more, which releases nothing twice
 			}
 		}
 

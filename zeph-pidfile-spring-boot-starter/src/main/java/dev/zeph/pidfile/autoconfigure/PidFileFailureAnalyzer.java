@@ -3,6 +3,7 @@ package dev.zeph.pidfile.autoconfigure;
 import java.nio.file.Path;
 
 import dev.zeph.pidfile.AlreadyRunningException;
+import dev.zeph.pidfile.NativeLoadException;
 import dev.zeph.pidfile.NotAPidFileException;
 import dev.zeph.pidfile.PidFileException;
 import dev.zeph.pidfile.UnsafePidFileException;
@@ -22,7 +23,8 @@ class PidFileFailureAnalyzer extends AbstractFailureAnalyzer<PidFileException> {
 	@Override
 	protected @Nullable FailureAnalysis analyze(Throwable rootFailure, PidFileException cause) {
 		if (cause instanceof AlreadyRunningException || cause instanceof UnsafePidFileException
-				|| cause instanceof NotAPidFileException || cause instanceof UnsupportedPlatformException) {
+				|| cause instanceof NotAPidFileException || cause instanceof UnsupportedPlatformException
+				|| cause instanceof NativeLoadException) {
 			return null;
 		}
 		String description = "The pid file " + cause.getPath() + " could not be used. " + cause.getMessage()

@@ -28,8 +28,9 @@ public final class PidFileHealthContributorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "pidfileHealthIndicator")
-	PidFileHealthIndicator pidfileHealthIndicator(ObjectProvider<ApplicationPidFile> pidFile) {
-		return new PidFileHealthIndicator(pidFile.getIfAvailable());
+	PidFileHealthIndicator pidfileHealthIndicator(ObjectProvider<ApplicationPidFile> pidFile,
+			ObjectProvider<PidFileWatchdog> watchdog) {
+		return new PidFileHealthIndicator(pidFile.getIfAvailable(), watchdog.getIfAvailable());
 	}
 
 }

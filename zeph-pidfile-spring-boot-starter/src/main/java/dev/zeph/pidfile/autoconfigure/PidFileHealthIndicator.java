@@ -21,16 +21,27 @@ import org.springframework.boot.health.contributor.Health;
  * only a {@code DOWN} check probes the lock at the path to name its holder. The {@code UP}
  * details change only when the watchdog takes the lock again, so they are made once per lock,
  * not on every request.
+ * <p>
+ * When the path changed and the watchdog runs, the indicator has it check at once rather
+ * than answer {@code DOWN} until its next scheduled check: a deleted file is then locked
+ * again, and a liveness probe never kills an instance for a file that it heals.
  */
 final class PidFileHealthIndicator extends AbstractHealthIndicator {
 
 	private final @Nullable ApplicationPidFile pidFile;
 
+	private final @Nullable PidFileWatchdog watchdog;
+
 	private volatile @Nullable UpDetails upDetails;
 
 	PidFileHealthIndicator(@Nullable ApplicationPidFile pidFile) {
+		this(pidFile, null);
+	}
+
+	PidFileHealthIndicator(@Nullable ApplicationPidFile pidFile, @Nullable PidFileWatchdog watchdog) {
 		super("Pid file health check failed");
 		this.pidFile = pidFile;
+		this.watchdog = watchdog;
 	}
 
 	@Override
@@ -41,6 +52,10 @@ final class PidFileHealthIndicator extends AbstractHealthIndicator {
 			return;
 		}
 		PidFile.Ownership ownership = pidFile.getOwnership();
+		if (ownership != PidFile.Ownership.OWNED && this.watchdog != null) {
+			this.watchdog.check();
+			ownership = pidFile.getOwnership();
+		}
 		if (ownership == PidFile.Ownership.OWNED) {
 			builder.up().withDetails(upDetails(pidFile));
 			return;

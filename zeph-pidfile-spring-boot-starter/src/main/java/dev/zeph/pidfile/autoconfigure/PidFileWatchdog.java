@@ -17,7 +17,9 @@ import org.springframework.context.SmartLifecycle;
  * Checks every interval that the path still names the locked file. A pid file in a
  * temporary directory is a tmp cleaner's or an administrator's to delete, and while it is
  * gone a second instance can start: the watchdog re-creates a deleted file at once (self-heal)
- * and reports the loss when another process got there first.
+ * and reports the loss when another process got there first, or names the errno when a system
+ * call refuses the path. The health indicator runs a check at once when it finds the path
+ * changed, so that it answers {@code DOWN} only for a loss, not for a deletion being healed.
  * <p>
  * A lifecycle bean, so that it starts when the context is refreshed (events cannot be
  * published before) and stops when the context closes; its thread is a daemon named
@@ -119,9 +121,12 @@ final class PidFileWatchdog implements SmartLifecycle {
 			return;
 		}
 		this.lost = true;
-		logger.error("Lost pid file " + this.pidFile.getPath() + " (PID " + this.pidFile.getPid() + "): it was "
-				+ check.seen().name().toLowerCase(Locale.ROOT) + " and cannot be locked again, so another instance"
-				+ " may be running. " + check.detail());
+		// a system call's refusal (a parent that became a file, a permission taken away) is no sign of another instance
+		String why = (check.errno() != null) ? "it cannot be locked again (" + check.errno() + ")"
+				: "it was " + check.seen().name().toLowerCase(Locale.ROOT)
+						+ " and cannot be locked again, so another instance may be running";
+		logger.error("Lost pid file " + this.pidFile.getPath() + " (PID " + this.pidFile.getPid() + "): " + why + ". "
+				+ check.detail());
 		this.eventPublisher
 			.publishEvent(new PidFileLockLostEvent(this.pidFile, check.seen(), check.pid(), check.detail()));
 	}

@@ -3,14 +3,20 @@ package dev.zeph.pidfile.autoconfigure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import dev.zeph.pidfile.autoconfigure.testapp.PidFileTestApplication;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * Tests that run the application as real processes, the way an operator or a service manager
@@ -70,6 +76,29 @@ class PidFileApplicationProcessTests {
 		assertThat(Flock.isFree(path)).isTrue();
 	}
 
+	@RepeatedTest(20)
+	void terminatedTheMomentItLockedShouldRemoveTheFile() throws Exception {
+		terminateAfterLockingAndAssertNoFileIsLeft(Duration.ZERO);
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 10, 50, 100, 150, 200, 300 })
+	void terminatedShortlyAfterItLockedShouldRemoveTheFile(int delayMillis) throws Exception {
+		terminateAfterLockingAndAssertNoFileIsLeft(Duration.ofMillis(delayMillis));
+	}
+
+	private void terminateAfterLockingAndAssertNoFileIsLeft(Duration delay) throws Exception {
+		Path path = this.temp.resolve("app.pid");
+		try (TestApplicationProcess application = start("app.log", "--zeph.pidfile.path=" + path)) {
+			application.awaitOutput("Locked pid file " + path);
+			Thread.sleep(delay.toMillis());
+			application.terminate();
+			application.awaitExit();
+			assertThat(path).as(application.output()).doesNotExist();
+		}
+		assertThat(Flock.isFree(path)).isTrue();
+	}
+
 	@Test
 	void startOnAFileThatIsNotAPidFileShouldExitWith73AndLeaveItAlone() throws Exception {
 		Path path = Files.writeString(this.temp.resolve("notes.txt"), "remember the milk\n");
@@ -105,6 +134,85 @@ class PidFileApplicationProcessTests {
 				.contains("so the application does not start without its lock");
 		}
 		assertThat(path).doesNotExist();
+	}
+
+	@Test
+	void startOnJava17To21WithANoexecTemporaryDirectoryShouldExitWith73NamingTheFixes() throws Exception {
+		assumeThat(Runtime.version().feature()).as("the jffi backend serves Java 17 to 21").isLessThan(22);
+		Path noexec = mountNoexecTmpfs();
+		try {
+			String name = "zeph-pidfile-test-" + UUID.randomUUID();
+			try (TestApplicationProcess application = startIn(noexec, name)) {
+				assertThat(application.awaitExit()).isEqualTo(73);
+				assertThat(application.output()).contains("APPLICATION FAILED TO START")
+					.contains("jffi could not load its native library")
+					.contains("failed to map segment from shared object")
+					.contains("The temporary directory is not executable (mounted noexec)")
+					.contains("-Djffi.extract.dir=")
+					.contains("Java 22 or later")
+					.doesNotContain("Linux or macOS")
+					.doesNotContain("Starting without a pid file")
+					.doesNotContain("\tat ")
+					.doesNotContain(PidFileTestApplication.STARTED);
+			}
+			assertThat(noexec.resolve(name + ".pid")).doesNotExist();
+		}
+		finally {
+			unmount(noexec);
+		}
+	}
+
+	@Test
+	void startOnJava22WithANoexecTemporaryDirectoryShouldLockThroughForeign() throws Exception {
+		assumeThat(Runtime.version().feature()).as("the java.lang.foreign backend serves Java 22+")
+			.isGreaterThanOrEqualTo(22);
+		assumeThat(System.getProperty("zeph.pidfile.native", "auto")).isEqualTo("auto");
+		Path noexec = mountNoexecTmpfs();
+		try {
+			String name = "zeph-pidfile-test-" + UUID.randomUUID();
+			try (TestApplicationProcess application = startIn(noexec, name, "--test.exit-after-start=true")) {
+				assertThat(application.awaitExit()).as(application.output()).isZero();
+				assertThat(application.output())
+					.contains("Locked pid file " + noexec.resolve(name + ".pid"))
+					.contains("native backend java.lang.foreign")
+					.contains(PidFileTestApplication.STARTED);
+			}
+		}
+		finally {
+			unmount(noexec);
+		}
+	}
+
+	/**
+	 * Start on the default path, with a temporary and a working directory that are both
+	 * {@code noexec}: the directories where jffi unpacks its library.
+	 */
+	private TestApplicationProcess startIn(Path noexec, String name, String... args) throws Exception {
+		List<String> all = new ArrayList<>(List.of("--spring.application.name=" + name));
+		all.addAll(List.of(args));
+		return TestApplicationProcess.start(this.temp.resolve("app.log"), noexec,
+				List.of("-Djava.io.tmpdir=" + noexec), all.toArray(String[]::new));
+	}
+
+	/**
+	 * A tmpfs mounted {@code noexec}, as hardened hosts mount {@code /tmp}; root only.
+	 */
+	private Path mountNoexecTmpfs() throws Exception {
+		assumeThat(System.getProperty("user.name")).as("mounting a tmpfs needs root").isEqualTo("root");
+		Path mountPoint = Files.createDirectories(this.temp.resolve("noexec"));
+		Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "noexec,size=16m", "tmpfs",
+				mountPoint.toString())
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(mount.getInputStream().readAllBytes());
+		assumeThat(mount.waitFor()).as("mount -t tmpfs -o noexec: " + output).isZero();
+		return mountPoint;
+	}
+
+	private static void unmount(Path mountPoint) throws Exception {
+		Process umount = new ProcessBuilder("umount", mountPoint.toString()).redirectErrorStream(true).start();
+		String output = new String(umount.getInputStream().readAllBytes());
+		assertThat(umount.waitFor()).as("umount " + mountPoint + ": " + output).isZero();
 	}
 
 	@Test

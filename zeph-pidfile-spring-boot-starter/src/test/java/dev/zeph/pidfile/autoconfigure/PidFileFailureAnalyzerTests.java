@@ -45,6 +45,8 @@ class PidFileFailureAnalyzerTests {
 		assertThat(this.analyzer.analyze(wrap(PidFileExceptions.unsafe(PATH, "it is a symbolic link")))).isNull();
 		assertThat(this.analyzer.analyze(wrap(PidFileExceptions.notAPidFile(PATH)))).isNull();
 		assertThat(this.analyzer.analyze(wrap(PidFileExceptions.unsupportedPlatform(PATH, "no flock")))).isNull();
+		assertThat(this.analyzer.analyze(wrap(PidFileExceptions.nativeLoad(PATH, "jffi", new UnsatisfiedLinkError()))))
+			.isNull();
 	}
 
 	private FailureAnalysis analyze(String errno, String message) {

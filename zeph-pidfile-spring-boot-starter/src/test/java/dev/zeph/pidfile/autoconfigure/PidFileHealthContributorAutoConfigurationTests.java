@@ -1,5 +1,6 @@
 package dev.zeph.pidfile.autoconfigure;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,20 @@ class PidFileHealthContributorAutoConfigurationTests {
 			Health health = indicator.health();
 			assertThat(health).isNotNull();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
+		});
+	}
+
+	@Test
+	void runWhenTheFileWasJustDeletedShouldLockItAgainAndBeUpBeforeTheWatchdogsNextCheck() {
+		contextRunner().withPropertyValues("zeph.pidfile.check-interval=1h").run((context) -> {
+			Path path = this.temp.resolve("app.pid");
+			Files.delete(path);
+			HealthIndicator indicator = (HealthIndicator) context.getBean(HealthContributorRegistry.class)
+				.getContributor("pidfile");
+			Health health = indicator.health();
+			assertThat(health).isNotNull();
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(path).hasContent(ProcessHandle.current().pid() + "\n");
 		});
 	}
 

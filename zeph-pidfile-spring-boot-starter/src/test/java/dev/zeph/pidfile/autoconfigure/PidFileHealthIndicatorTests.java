@@ -3,6 +3,7 @@ package dev.zeph.pidfile.autoconfigure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 
 import dev.zeph.pidfile.PidFile;
@@ -99,6 +100,37 @@ class PidFileHealthIndicatorTests {
 			.containsEntry("applicationPid", PID)
 			.containsEntry("holder", "nobody")
 			.doesNotContainKey("pid");
+	}
+
+	@Test
+	void healthRightAfterTheFileWasDeletedShouldHaveTheWatchdogLockItAgainAndBeUp() throws Exception {
+		Path path = this.temp.resolve("app.pid");
+		this.pidFile = ApplicationPidFile.acquire(path);
+		PidFileWatchdog watchdog = new PidFileWatchdog(this.pidFile, Duration.ofHours(1), (event) -> {
+		});
+		Files.delete(path);
+		Health health = new PidFileHealthIndicator(this.pidFile, watchdog).health();
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(path).hasContent(PID + "\n");
+		assertThat(Flock.isFree(path)).isFalse();
+	}
+
+	@Test
+	void healthWhenAnotherProcessHoldsThePathShouldBeDownEvenAfterTheWatchdogChecked() throws Exception {
+		Path path = this.temp.resolve("app.pid");
+		this.pidFile = ApplicationPidFile.acquire(path);
+		PidFileWatchdog watchdog = new PidFileWatchdog(this.pidFile, Duration.ofHours(1), (event) -> {
+		});
+		Files.delete(path);
+		Process holder = Flock.hold(path);
+		try {
+			Health health = new PidFileHealthIndicator(this.pidFile, watchdog).health();
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails()).containsEntry("holder", "PID " + holder.pid());
+		}
+		finally {
+			Flock.release(holder);
+		}
 	}
 
 	@Test

@@ -118,6 +118,22 @@ class PidFileWatchdogTests {
 	}
 
 	@Test
+	void checkWhenTheDirectoryWasReplacedByAFileShouldNameTheErrno(CapturedOutput output) throws Exception {
+		Path directory = this.temp.resolve("run");
+		Path path = directory.resolve("app.pid");
+		PidFileWatchdog watchdog = watchdog(path);
+		Files.move(directory, this.temp.resolve("run.old"), StandardCopyOption.ATOMIC_MOVE);
+		Files.writeString(directory, "a regular file\n");
+		watchdog.check();
+		assertThat(output).contains("Lost pid file " + path + " (PID " + PID + "): it cannot be locked again (ENOTDIR)")
+			.doesNotContain("was replaced")
+			.doesNotContain("another instance");
+		assertThat(this.events).singleElement()
+			.isInstanceOfSatisfying(PidFileLockLostEvent.class,
+					(event) -> assertThat(event.getReason()).contains("ENOTDIR"));
+	}
+
+	@Test
 	void checkAfterReleaseShouldNotLockThePathAgain() throws Exception {
 		Path path = this.temp.resolve("app.pid");
 		PidFileWatchdog watchdog = watchdog(path);

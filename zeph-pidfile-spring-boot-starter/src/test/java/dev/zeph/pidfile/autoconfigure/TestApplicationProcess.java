@@ -27,10 +27,21 @@ final class TestApplicationProcess implements AutoCloseable {
 	}
 
 	static TestApplicationProcess start(Path output, List<String> jvmOptions, String... args) throws IOException {
-		return start(output, System.getProperty("java.class.path"), jvmOptions, args);
+		return start(output, Path.of("").toAbsolutePath(), System.getProperty("java.class.path"), jvmOptions, args);
+	}
+
+	static TestApplicationProcess start(Path output, Path workDirectory, List<String> jvmOptions, String... args)
+			throws IOException {
+		return start(output, workDirectory, System.getProperty("java.class.path"), jvmOptions, args);
 	}
 
 	static TestApplicationProcess start(Path output, String classPath, List<String> jvmOptions, String... args)
+			throws IOException {
+		return start(output, Path.of("").toAbsolutePath(), classPath, jvmOptions, args);
+	}
+
+	static TestApplicationProcess start(Path output, Path workDirectory, String classPath, List<String> jvmOptions,
+			String... args)
 			throws IOException {
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -48,7 +59,8 @@ final class TestApplicationProcess implements AutoCloseable {
 		command.add(PidFileTestApplication.class.getName());
 		command.add("--spring.main.banner-mode=off");
 		command.addAll(List.of(args));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true)
+		Process process = new ProcessBuilder(command).directory(workDirectory.toFile())
+			.redirectErrorStream(true)
 			.redirectOutput(output.toFile())
 			.start();
 		return new TestApplicationProcess(process, output);
@@ -80,6 +92,19 @@ final class TestApplicationProcess implements AutoCloseable {
 		if (!output().contains(started)) {
 			throw new AssertionError("The application exited with " + this.process.exitValue()
 					+ " before it started:\n" + output());
+		}
+		return this;
+	}
+
+	/**
+	 * Wait until the output contains the text; fail with the output if the application exits
+	 * first.
+	 */
+	TestApplicationProcess awaitOutput(String text) throws InterruptedException {
+		Polling.await(() -> output().contains(text) || !isAlive(), "'" + text + "' in the output");
+		if (!output().contains(text)) {
+			throw new AssertionError("The application exited with " + this.process.exitValue() + " without printing '"
+					+ text + "':\n" + output());
 		}
 		return this;
 	}

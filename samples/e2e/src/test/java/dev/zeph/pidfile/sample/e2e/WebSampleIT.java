@@ -196,6 +196,18 @@ class WebSampleIT {
 	}
 
 	@Test
+	void healthRightAfterTheFileWasDeletedShouldLockItAgainAndAnswerUp() throws Exception {
+		Path pidFile = this.temp.resolve("web.pid");
+		try (SampleProcess app = startWeb(pidFile, "--zeph.pidfile.check-interval=1h")) {
+			int port = app.port();
+			Files.delete(pidFile);
+			assertThat(curl(port, "/actuator/health/pidfile")).contains("\"status\":\"UP\"");
+			assertThat(read(pidFile)).isEqualTo(app.pid() + "\n");
+			assertThat(curl(port, "/actuator/health")).contains("\"status\":\"UP\"");
+		}
+	}
+
+	@Test
 	void symlinkAtThePathShouldExit73AndLeaveTheTargetUnchanged() throws Exception {
 		Path target = Files.writeString(this.temp.resolve("precious.txt"), "do not touch\n");
 		Path pidFile = Files.createSymbolicLink(this.temp.resolve("web.pid"), target);
