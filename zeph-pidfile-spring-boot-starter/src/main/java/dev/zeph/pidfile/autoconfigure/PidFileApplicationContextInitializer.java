@@ -2,8 +2,11 @@ package dev.zeph.pidfile.autoconfigure;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
+import dev.zeph.pidfile.AlreadyRunningException;
 import dev.zeph.pidfile.PidFileException;
 import dev.zeph.pidfile.UnsupportedPlatformException;
 import org.apache.commons.logging.Log;
@@ -56,6 +59,12 @@ class PidFileApplicationContextInitializer
 
 	private static final Log logger = LogFactory.getLog(PidFileApplicationContextInitializer.class);
 
+	/** How often wait mode tries the pid file: a holder's exit is noticed within this. */
+	private static final Duration WAIT_RETRY_INTERVAL = Duration.ofMillis(100);
+
+	/** How often wait mode says again who it is waiting for. */
+	private static final Duration WAIT_LOG_INTERVAL = Duration.ofMinutes(1);
+
 	@Override
 	public void initialize(ConfigurableApplicationContext context) {
 		if (Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING) || context.getParent() != null) {
@@ -79,7 +88,8 @@ class PidFileApplicationContextInitializer
 		ReleaseOnShutdown releaseOnShutdown = ReleaseOnShutdown.register();
 		ApplicationPidFile pidFile;
 		try {
-			pidFile = releaseOnShutdown.acquire(() -> acquire(settings));
+			pidFile = settings.waits() ? await(settings, releaseOnShutdown)
+					: releaseOnShutdown.acquire(() -> acquire(settings));
 		}
 		catch (RuntimeException ex) {
 			releaseOnShutdown.unregister();
@@ -106,6 +116,43 @@ class PidFileApplicationContextInitializer
 		catch (InvalidPathException ex) {
 			// not a path at all, so not ours: Boot's writer reports its own property
 			return false;
+		}
+	}
+
+	/**
+	 * Wait mode: try the lock until it is ours or the wait timeout passes, then refuse as in
+	 * refuse mode. Each try holds the shutdown handler's monitor only for itself, so that a
+	 * signal while waiting ends the process at once, holding nothing.
+	 */
+	private @Nullable ApplicationPidFile await(PidFileSettings settings, ReleaseOnShutdown releaseOnShutdown) {
+		long start = System.nanoTime();
+		long lastLog = 0;
+		OptionalLong lastHolder = null;
+		while (true) {
+			try {
+				return releaseOnShutdown.acquire(() -> acquire(settings));
+			}
+			catch (PidFileStartupException ex) {
+				if (!(ex.getCause() instanceof AlreadyRunningException held)) {
+					throw ex;
+				}
+				long now = System.nanoTime();
+				if (!settings.waitTimeout().isZero() && now - start - settings.waitTimeout().toNanos() >= 0) {
+					throw ex;
+				}
+				if (!held.getHolderPid().equals(lastHolder) || now - lastLog >= WAIT_LOG_INTERVAL.toNanos()) {
+					logger.info("Waiting for pid file " + settings.path() + ": " + ex.getMessage());
+					lastHolder = held.getHolderPid();
+					lastLog = now;
+				}
+			}
+			try {
+				Thread.sleep(WAIT_RETRY_INTERVAL.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted while waiting for pid file " + settings.path(), ex);
+			}
 		}
 	}
 

@@ -43,6 +43,18 @@ public class PidFileProperties {
 	 */
 	private int alreadyRunningExitCode = 75;
 
+	/**
+	 * What a start does when another instance holds a lock (the pid file's or the cluster
+	 * lock): 'refuse' stops it before any bean exists; 'wait' waits for the lock, then starts.
+	 */
+	private Mode mode = Mode.REFUSE;
+
+	/**
+	 * In wait mode, how long to wait for a lock before the start is refused as in refuse
+	 * mode. 0 waits for ever.
+	 */
+	private Duration waitTimeout = Duration.ZERO;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -73,6 +85,35 @@ public class PidFileProperties {
 
 	public void setAlreadyRunningExitCode(int alreadyRunningExitCode) {
 		this.alreadyRunningExitCode = alreadyRunningExitCode;
+	}
+
+	public Mode getMode() {
+		return this.mode;
+	}
+
+	public void setMode(Mode mode) {
+		this.mode = mode;
+	}
+
+	public Duration getWaitTimeout() {
+		return this.waitTimeout;
+	}
+
+	public void setWaitTimeout(Duration waitTimeout) {
+		this.waitTimeout = waitTimeout;
+	}
+
+	/**
+	 * What a start does when another instance holds a lock.
+	 */
+	public enum Mode {
+
+		/** Stop the start before any bean exists, naming the holder. */
+		REFUSE,
+
+		/** Wait for the lock, then go on with the start: a cold standby. */
+		WAIT
+
 	}
 
 }

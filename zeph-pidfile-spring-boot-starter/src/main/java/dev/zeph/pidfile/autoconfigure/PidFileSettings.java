@@ -18,8 +18,13 @@ import org.springframework.util.StringUtils;
  * @param explicitPath whether {@code zeph.pidfile.path} was set, rather than defaulted
  * @param checkInterval the watchdog's interval; zero when it is off
  * @param alreadyRunningExitCode the exit code of a start refused as already running
+ * @param mode whether a start refuses or waits when another instance holds a lock
+ * @param waitTimeout in wait mode, how long to wait; zero for ever
  */
-record PidFileSettings(Path path, boolean explicitPath, Duration checkInterval, int alreadyRunningExitCode) {
+record PidFileSettings(Path path, boolean explicitPath, Duration checkInterval, int alreadyRunningExitCode,
+		PidFileProperties.Mode mode, Duration waitTimeout) {
+
+	static final String WAIT_TIMEOUT_PROPERTY = "zeph.pidfile.wait-timeout";
 
 	static final String PATH_PROPERTY = "zeph.pidfile.path";
 
@@ -46,11 +51,17 @@ record PidFileSettings(Path path, boolean explicitPath, Duration checkInterval, 
 			throw new InvalidConfigurationPropertyValueException(ALREADY_RUNNING_EXIT_CODE_PROPERTY, exitCode,
 					"An exit code must be between 1 and 255: 0 would report success, and a shell keeps only the low 8 bits.");
 		}
+		Duration waitTimeout = properties.getWaitTimeout();
+		if (waitTimeout.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(WAIT_TIMEOUT_PROPERTY, waitTimeout,
+					"The timeout must not be negative; 0 waits for ever.");
+		}
 		String configuredPath = properties.getPath();
 		Path path = (configuredPath != null) ? parse(configuredPath)
 				: testContext ? DefaultPidFilePath.resolveForTestContext(environment)
 						: DefaultPidFilePath.resolve(environment);
-		return new PidFileSettings(path.toAbsolutePath(), configuredPath != null, checkInterval, exitCode);
+		return new PidFileSettings(path.toAbsolutePath(), configuredPath != null, checkInterval, exitCode,
+				properties.getMode(), waitTimeout);
 	}
 
 	private static Path parse(String configuredPath) {
@@ -65,6 +76,10 @@ record PidFileSettings(Path path, boolean explicitPath, Duration checkInterval, 
 			throw new InvalidConfigurationPropertyValueException(PATH_PROPERTY, configuredPath,
 					"It is not a valid path: " + ex.getMessage());
 		}
+	}
+
+	boolean waits() {
+		return this.mode == PidFileProperties.Mode.WAIT;
 	}
 
 	boolean watchdogEnabled() {
