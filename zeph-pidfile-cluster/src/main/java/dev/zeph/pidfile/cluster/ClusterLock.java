@@ -107,16 +107,12 @@ public final class ClusterLock implements AutoCloseable {
 			throws ClusterLockException, InterruptedException {
 		long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
 		ClusterLockException last = null;
-		@Nullable ClusterLockHolder announced = null;
 		while (true) {
 			try {
 				return acquire(settings, listener);
 			}
 			catch (ClusterLockHeldException ex) {
-				if (announced == null || !announced.equals(ex.getHolder())) {
-					listener.waiting(ex.getHolder(), ex.getMessage());
-					announced = ex.getHolder();
-				}
+				listener.waiting(ex.getHolder(), ex.getMessage());
 				last = ex;
 			}
 			catch (ClusterLockUnavailableException ex) {
@@ -149,8 +145,26 @@ public final class ClusterLock implements AutoCloseable {
 	 * @return whether work may run here
 	 */
 	public boolean isActive() {
-		return this.active && this.lossReason == null && !this.closed
+		return this.active && isHeld();
+	}
+
+	/**
+	 * Whether this instance still holds the lock, as far as it can know: not lost, not
+	 * closed, and its last good heartbeat recent enough. An instance holds the lock during
+	 * its takeover grace without being active yet.
+	 * @return whether it holds the lock
+	 */
+	public boolean isHeld() {
+		return this.lossReason == null && !this.closed
 				&& System.nanoTime() - (this.lastGoodBeat + this.settings.holderDeadline().toNanos()) < 0;
+	}
+
+	/**
+	 * The settings the lock was taken with.
+	 * @return the settings
+	 */
+	public ClusterLockSettings getSettings() {
+		return this.settings;
 	}
 
 	/**
@@ -283,7 +297,7 @@ public final class ClusterLock implements AutoCloseable {
 	public interface Listener {
 
 		/**
-		 * While waiting, each time another holder is found.
+		 * While waiting, after each attempt that found the lock held.
 		 * @param holder the holder
 		 * @param message a sentence that names it
 		 */

@@ -23,11 +23,13 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * temporary directory and {@code pg_ctl} on a free port of the loopback address. As root the
  * server runs as the {@code postgres} user, since PostgreSQL refuses to run as root.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
 
-	static final String USER = "app";
+	/** A role that is no superuser, as an application's. */
+	public static final String USER = "app";
 
-	static final String PASSWORD = "app-secret";
+	/** Its password. */
+	public static final String PASSWORD = "app-secret";
 
 	private static final String SUPERUSER_PASSWORD = "zeph-test";
 
@@ -49,7 +51,7 @@ final class PostgresServer implements AutoCloseable {
 	/**
 	 * Start a new primary, with a role {@value #USER} that is no superuser, as an application's.
 	 */
-	static PostgresServer start() throws Exception {
+	public static PostgresServer start() throws Exception {
 		Path bin = binaries();
 		Path directory = directory();
 		Path data = directory.resolve("data");
@@ -67,7 +69,7 @@ final class PostgresServer implements AutoCloseable {
 	/**
 	 * Start a streaming standby of this server: a read replica, in recovery.
 	 */
-	PostgresServer startStandby() throws Exception {
+	public PostgresServer startStandby() throws Exception {
 		Path directory = directory();
 		Path data = directory.resolve("data");
 		run(new String[] { "env", "PGPASSWORD=" + SUPERUSER_PASSWORD, this.bin.resolve("pg_basebackup").toString(),
@@ -78,28 +80,28 @@ final class PostgresServer implements AutoCloseable {
 		return standby;
 	}
 
-	int port() {
+	public int port() {
 		return this.port;
 	}
 
-	String url() {
+	public String url() {
 		return "jdbc:postgresql://127.0.0.1:" + this.port + "/postgres";
 	}
 
 	/** A superuser's connection, for what a test does to the server from outside. */
-	Connection admin() throws SQLException {
+	public Connection admin() throws SQLException {
 		return DriverManager.getConnection(url(), "postgres", SUPERUSER_PASSWORD);
 	}
 
 	/** {@code pg_terminate_backend}, as an administrator or a watchdog would. */
-	void terminate(long backendPid) throws SQLException {
+	public void terminate(long backendPid) throws SQLException {
 		try (Connection admin = admin(); Statement statement = admin.createStatement()) {
 			statement.execute("SELECT pg_terminate_backend(" + backendPid + ")");
 		}
 	}
 
 	/** A fast restart: every session is ended, every lock freed. */
-	void restart() throws Exception {
+	public void restart() throws Exception {
 		pgCtl("restart", "-m", "fast");
 	}
 

@@ -49,7 +49,11 @@ final class DefaultPidFilePath {
 		return baseName(environment) + ".pid";
 	}
 
-	private static String baseName(Environment environment) {
+	/**
+	 * The application's name as the guards use it by default: {@code spring.application.name},
+	 * else the main class's fully qualified name, kept to one plain path segment.
+	 */
+	static String baseName(Environment environment) {
 		String name = environment.getProperty("spring.application.name");
 		if (!StringUtils.hasText(name)) {
 			name = mainClassName().orElse(FALLBACK_NAME);

@@ -61,6 +61,25 @@ enum PidFileActivation {
 		return (enabled != null) ? ON_IN_TEST : OFF_IN_TEST;
 	}
 
+	/**
+	 * Whether a guard that is off by default may act in this environment: anywhere but in a
+	 * test context, where the test must set its enabling property itself (in
+	 * {@code @SpringBootTest(properties = ...)} or another inlined property), since a value
+	 * in {@code application.properties} is meant for the application, not for each cached
+	 * test context.
+	 * @param environment the environment
+	 * @param enabledProperty the guard's enabling property
+	 * @return whether the guard may act
+	 */
+	static boolean isOnInThisContext(Environment environment, String enabledProperty) {
+		if (!isSpringBootTest(environment)) {
+			return true;
+		}
+		PropertySource<?> inlined = ((ConfigurableEnvironment) environment).getPropertySources()
+			.get(INLINED_TEST_PROPERTIES);
+		return inlined != null && "true".equals(String.valueOf(inlined.getProperty(enabledProperty)));
+	}
+
 	private static boolean isSpringBootTest(Environment environment) {
 		if (!(environment instanceof ConfigurableEnvironment configurable)) {
 			return false;

@@ -1,0 +1,207 @@
+package dev.zeph.pidfile.autoconfigure;
+
+import java.time.Duration;
+
+import dev.zeph.pidfile.cluster.ClusterLock;
+import dev.zeph.pidfile.cluster.ClusterLockException;
+import dev.zeph.pidfile.cluster.ClusterLockHolder;
+import dev.zeph.pidfile.cluster.ClusterLockSettings;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+
+/**
+ * Takes the cluster lock for an application context and ties it to the context: a bean for
+ * work to check, release when the context closes or fails to start and when the JVM shuts
+ * down, events on both edges of activity, and on a loss the configured action. Only this class
+ * and the beans it registers refer to the cluster module, so that the starter runs without it.
+ */
+final class ClusterGuard {
+
+	/** The exit code after the lock was lost with on-loss=exit: a supervisor restarts the instance. */
+	static final int LOST_EXIT_CODE = 70;
+
+	private static final String PREFIX = "zeph.pidfile.cluster.";
+
+	private static final Duration WAIT_LOG_INTERVAL = Duration.ofMinutes(1);
+
+	private static final Log logger = LogFactory.getLog(ClusterGuard.class);
+
+	private final ConfigurableApplicationContext context;
+
+	private final ClusterLockProperties.OnLoss onLoss;
+
+	private volatile @Nullable ApplicationClusterLock lock;
+
+	private volatile boolean activatedBeforeRefresh;
+
+	private ClusterGuard(ConfigurableApplicationContext context, ClusterLockProperties.OnLoss onLoss) {
+		this.context = context;
+		this.onLoss = onLoss;
+	}
+
+	/**
+	 * Take the lock as the mode says, and register it with the context.
+	 */
+	static void start(ConfigurableApplicationContext context, ClusterLockProperties properties,
+			PidFileProperties pidFileProperties) {
+		ClusterLockSettings settings = settings(properties, context.getEnvironment());
+		ClusterGuard guard = new ClusterGuard(context, properties.getOnLoss());
+		ClusterLock lock;
+		try {
+			lock = (pidFileProperties.getMode() == PidFileProperties.Mode.WAIT)
+					? ClusterLock.await(settings, pidFileProperties.getWaitTimeout(), guard.listener())
+					: ClusterLock.acquire(settings, guard.listener());
+		}
+		catch (ClusterLockException ex) {
+			throw new ClusterLockStartupException(ex, pidFileProperties.getAlreadyRunningExitCode());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for cluster lock '" + settings.name() + "'", ex);
+		}
+		ApplicationClusterLock applicationLock = new ApplicationClusterLock(lock, settings.name());
+		guard.lock = applicationLock;
+		logger.info("Locked cluster lock '" + settings.name() + "' on " + lock.getDatabase() + " as "
+				+ lock.getIdentity() + ", backend PID " + lock.getBackendPid() + "; active after a takeover grace of "
+				+ settings.takeoverGrace().toMillis() + " ms");
+		guard.register(applicationLock);
+	}
+
+	private static ClusterLockSettings settings(ClusterLockProperties properties, Environment environment) {
+		String name = StringUtils.hasText(properties.getName()) ? properties.getName()
+				: DefaultPidFilePath.baseName(environment);
+		String url = firstText(properties.getUrl(), environment.getProperty("spring.datasource.url"));
+		if (url == null) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + "url", null,
+					"Set it, or spring.datasource.url, to the PostgreSQL database that holds the lock.");
+		}
+		String username = firstText(properties.getUsername(), environment.getProperty("spring.datasource.username"));
+		String password = firstText(properties.getPassword(), environment.getProperty("spring.datasource.password"));
+		Duration grace = (properties.getTakeoverGrace() != null) ? properties.getTakeoverGrace()
+				: properties.getHeartbeatInterval().plus(properties.getHeartbeatTimeout());
+		try {
+			return new ClusterLockSettings(name, url, username, password, properties.getServerTimeout(),
+					properties.getHeartbeatInterval(), properties.getHeartbeatTimeout(), grace,
+					properties.getAcquireInterval(), properties.isAllowOldServer());
+		}
+		catch (IllegalArgumentException ex) {
+			// the settings name the one at fault first: "server-timeout: ..."
+			String message = String.valueOf(ex.getMessage());
+			int colon = message.indexOf(':');
+			String setting = (colon > 0) ? message.substring(0, colon) : "";
+			Object value = switch (setting) {
+				case "name" -> name;
+				case "url" -> url;
+				case "server-timeout" -> properties.getServerTimeout();
+				case "heartbeat-interval" -> properties.getHeartbeatInterval();
+				case "heartbeat-timeout" -> properties.getHeartbeatTimeout();
+				case "takeover-grace" -> grace;
+				default -> properties.getAcquireInterval();
+			};
+			throw new InvalidConfigurationPropertyValueException(PREFIX + setting, value,
+					message.substring(colon + 1).trim());
+		}
+	}
+
+	private static @Nullable String firstText(@Nullable String first, @Nullable String second) {
+		return StringUtils.hasText(first) ? first : StringUtils.hasText(second) ? second : null;
+	}
+
+	private void register(ApplicationClusterLock lock) {
+		Runnable release = lock::close;
+		SpringApplication.getShutdownHandlers().add(release);
+		this.context.addApplicationListener((ApplicationFailedEvent event) -> {
+			if (event.getApplicationContext() == this.context) {
+				lock.close();
+			}
+		});
+		this.context.addApplicationListener((ContextRefreshedEvent event) -> {
+			if (event.getApplicationContext() == this.context && this.activatedBeforeRefresh && lock.isActive()) {
+				this.activatedBeforeRefresh = false;
+				this.context.publishEvent(new ClusterLockActivatedEvent(lock));
+			}
+		});
+		ConfigurableListableBeanFactory beanFactory = this.context.getBeanFactory();
+		beanFactory.registerSingleton(ApplicationClusterLock.BEAN_NAME, lock);
+		if (beanFactory instanceof DefaultSingletonBeanRegistry registry) {
+			registry.registerDisposableBean(ApplicationClusterLock.BEAN_NAME, () -> {
+				lock.close();
+				try {
+					SpringApplication.getShutdownHandlers().remove(release);
+				}
+				catch (IllegalStateException ex) {
+					// the shutdown hook is running: closing twice is harmless
+				}
+			});
+		}
+	}
+
+	private ClusterLock.Listener listener() {
+		return new ClusterLock.Listener() {
+
+			private @Nullable ClusterLockHolder lastHolder;
+
+			private long lastLog;
+
+			/** Once per holder, and again every minute while the same one holds it. */
+			@Override
+			public void waiting(ClusterLockHolder holder, String message) {
+				long now = System.nanoTime();
+				if (!holder.equals(this.lastHolder) || now - this.lastLog >= WAIT_LOG_INTERVAL.toNanos()) {
+					logger.info("Waiting for the cluster lock: " + message);
+					this.lastHolder = holder;
+					this.lastLog = now;
+				}
+			}
+
+			@Override
+			public void activated(ClusterLock lock) {
+				logger.info("Active: this instance holds cluster lock '" + lock.getSettings().name() + "' on "
+						+ lock.getDatabase());
+				publish(true, null, true);
+			}
+
+			@Override
+			public void lost(ClusterLock lock, String reason, boolean wasActive) {
+				logger.error("Lost cluster lock '" + lock.getSettings().name() + "' on " + lock.getDatabase() + ": "
+						+ reason + ". This instance is no longer active; another may become active"
+						+ ((ClusterGuard.this.onLoss == ClusterLockProperties.OnLoss.EXIT)
+								? ". Exiting with " + LOST_EXIT_CODE : ""));
+				publish(false, reason, wasActive);
+				if (ClusterGuard.this.onLoss == ClusterLockProperties.OnLoss.EXIT) {
+					exit();
+				}
+			}
+
+		};
+	}
+
+	private void publish(boolean activated, @Nullable String reason, boolean wasActive) {
+		ApplicationClusterLock lock = this.lock;
+		if (lock == null || !this.context.isActive()) {
+			this.activatedBeforeRefresh = activated;
+			return;
+		}
+		this.context.publishEvent(activated ? new ClusterLockActivatedEvent(lock)
+				: new ClusterLockLostEvent(lock, (reason != null) ? reason : "", wasActive));
+	}
+
+	/** Close the context and exit, from a thread of its own: closing stops the lock's thread. */
+	private void exit() {
+		Thread exit = new Thread(() -> System.exit(SpringApplication.exit(this.context, () -> LOST_EXIT_CODE)),
+				"zeph-cluster-lock-lost");
+		exit.start();
+	}
+
+}

@@ -1,0 +1,23 @@
+package dev.zeph.pidfile.autoconfigure;
+
+import org.springframework.context.ApplicationEvent;
+
+/**
+ * Published when this instance becomes the active one of the fleet: it holds the cluster lock
+ * and the takeover grace has passed. Published on the lock's thread, or at the end of the
+ * context's refresh when the instance became active before it.
+ */
+public final class ClusterLockActivatedEvent extends ApplicationEvent {
+
+	private static final long serialVersionUID = 1L;
+
+	ClusterLockActivatedEvent(ApplicationClusterLock source) {
+		super(source);
+	}
+
+	@Override
+	public ApplicationClusterLock getSource() {
+		return (ApplicationClusterLock) super.getSource();
+	}
+
+}

@@ -1,0 +1,53 @@
+package dev.zeph.pidfile.autoconfigure;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.aot.AbstractAotProcessor;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Takes the cluster lock before the context is refreshed, right after the pid file: a start
+ * refused by the fleet creates no bean either. Active only with
+ * {@code zeph.pidfile.cluster.enabled=true}; never in a child context, during AOT processing,
+ * or in a context of Spring's test framework unless the test itself enables it (each such
+ * context would open a database session and take the fleet's lock).
+ */
+class ClusterLockApplicationContextInitializer
+		implements ApplicationContextInitializer<ConfigurableApplicationContext>, Ordered {
+
+	static final String ENABLED_PROPERTY = "zeph.pidfile.cluster.enabled";
+
+	private static final String CLUSTER_LOCK_CLASS = "dev.zeph.pidfile.cluster.ClusterLock";
+
+	@Override
+	public void initialize(ConfigurableApplicationContext context) {
+		if (Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING) || context.getParent() != null) {
+			return;
+		}
+		Environment environment = context.getEnvironment();
+		Binder binder = Binder.get(environment);
+		ClusterLockProperties properties = binder.bind("zeph.pidfile.cluster", ClusterLockProperties.class)
+			.orElseGet(ClusterLockProperties::new);
+		if (!properties.isEnabled() || !PidFileActivation.isOnInThisContext(environment, ENABLED_PROPERTY)) {
+			return;
+		}
+		if (!ClassUtils.isPresent(CLUSTER_LOCK_CLASS, context.getClassLoader())) {
+			throw new InvalidConfigurationPropertyValueException(ENABLED_PROPERTY, true,
+					"The cluster lock needs dev.zeph:zeph-pidfile-cluster and org.postgresql:postgresql on the class"
+							+ " path.");
+		}
+		PidFileProperties pidFileProperties = binder.bind("zeph.pidfile", PidFileProperties.class)
+			.orElseGet(PidFileProperties::new);
+		ClusterGuard.start(context, properties, pidFileProperties);
+	}
+
+	@Override
+	public int getOrder() {
+		return PidFileApplicationContextInitializer.ORDER + 1;
+	}
+
+}

@@ -1,0 +1,54 @@
+package dev.zeph.pidfile.autoconfigure;
+
+import dev.zeph.pidfile.cluster.ClusterLockHeldException;
+import dev.zeph.pidfile.cluster.ClusterLockUnavailableException;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/**
+ * Explains a start refused by the cluster lock: who holds it and how to go on, or why the
+ * database cannot hold it and what to change.
+ */
+class ClusterLockFailureAnalyzer extends AbstractFailureAnalyzer<ClusterLockStartupException> {
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, ClusterLockStartupException cause) {
+		Throwable failure = cause.getCause();
+		if (failure instanceof ClusterLockHeldException held) {
+			return new FailureAnalysis(held.getMessage() + ". Only one instance may be active, so this one did not"
+					+ " start.", heldAction(held), cause);
+		}
+		String action = (failure instanceof ClusterLockUnavailableException unavailable) ? action(unavailable)
+				: "Check the cluster lock's settings (zeph.pidfile.cluster.*).";
+		return new FailureAnalysis(String.valueOf(failure.getMessage()), action, cause);
+	}
+
+	private static String heldAction(ClusterLockHeldException held) {
+		if (held.isCollision()) {
+			return "Give one of the two applications another lock name with 'zeph.pidfile.cluster.name'.";
+		}
+		String who = held.getHolderIdentity()
+			.map((identity) -> "Stop PID " + identity.pid() + " on " + identity.host())
+			.orElse("Stop the holder (backend PID " + held.getHolder().backendPid() + ")");
+		return who + " if it is an earlier instance of this application, or start this one with"
+				+ " 'zeph.pidfile.mode=wait' to become active when it stops. 'zeph.pidfile.cluster.name' sets another"
+				+ " lock for another fleet.";
+	}
+
+	private static String action(ClusterLockUnavailableException unavailable) {
+		return switch (unavailable.getReason()) {
+			case NOT_POSTGRESQL -> "Set 'zeph.pidfile.cluster.url' (or 'spring.datasource.url') to a PostgreSQL JDBC URL.";
+			case UNREACHABLE -> "Check that PostgreSQL runs at " + unavailable.getDatabase() + " and that this host can"
+					+ " reach it ('zeph.pidfile.cluster.url'), or start with 'zeph.pidfile.mode=wait', which retries.";
+			case AUTHENTICATION -> "Check 'zeph.pidfile.cluster.username' and 'zeph.pidfile.cluster.password' (or"
+					+ " 'spring.datasource.*') and the database name in the URL.";
+			case REPLICA -> "Point 'zeph.pidfile.cluster.url' at the primary: a replica's advisory locks are its own.";
+			case POOLER -> "Connect the lock to PostgreSQL directly, or through a pooler in session mode.";
+			case SERVER_TOO_OLD -> "Use PostgreSQL 14 or later, or set 'zeph.pidfile.cluster.allow-old-server=true' to"
+					+ " accept that a frozen holder keeps the lock until its connection drops.";
+			case LOST -> "Start the application again.";
+		};
+	}
+
+}

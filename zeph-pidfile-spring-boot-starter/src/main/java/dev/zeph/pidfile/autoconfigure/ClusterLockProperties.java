@@ -1,0 +1,194 @@
+package dev.zeph.pidfile.autoconfigure;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties for the cluster lock: one active instance across hosts, on a
+ * PostgreSQL session lock ({@code dev.zeph:zeph-pidfile-cluster}). Bound with a
+ * {@code Binder} by an initializer before any bean exists, like the pid file's; this class
+ * exists for the metadata.
+ */
+@ConfigurationProperties("zeph.pidfile.cluster")
+public class ClusterLockProperties {
+
+	/**
+	 * Whether to take the cluster lock at startup. Needs dev.zeph:zeph-pidfile-cluster and the
+	 * PostgreSQL driver on the class path.
+	 */
+	private boolean enabled;
+
+	/**
+	 * Lock name: instances with the same name exclude each other. Defaults to
+	 * 'spring.application.name', else the fully qualified name of the main class.
+	 */
+	private @Nullable String name;
+
+	/**
+	 * PostgreSQL JDBC URL of the database that holds the lock. Defaults to
+	 * 'spring.datasource.url'. Point it at the primary, directly or through a session pooler.
+	 */
+	private @Nullable String url;
+
+	/**
+	 * Login user. Defaults to 'spring.datasource.username'.
+	 */
+	private @Nullable String username;
+
+	/**
+	 * Login password. Defaults to 'spring.datasource.password'.
+	 */
+	private @Nullable String password;
+
+	/**
+	 * After how long without a word from the holder the server ends its session and frees
+	 * the lock. Must be at least heartbeat-interval + heartbeat-timeout + 2s.
+	 */
+	private Duration serverTimeout = Duration.ofSeconds(6);
+
+	/**
+	 * How often the holder checks that the lock is still its own.
+	 */
+	private Duration heartbeatInterval = Duration.ofMillis(500);
+
+	/**
+	 * How long one check may take before the holder gives the lock up.
+	 */
+	private Duration heartbeatTimeout = Duration.ofSeconds(1);
+
+	/**
+	 * How long a new holder waits after locking before it becomes active. Defaults to, and
+	 * must be at least, heartbeat-interval + heartbeat-timeout.
+	 */
+	private @Nullable Duration takeoverGrace;
+
+	/**
+	 * How often a waiting instance (zeph.pidfile.mode=wait) tries the lock.
+	 */
+	private Duration acquireInterval = Duration.ofMillis(250);
+
+	/**
+	 * Whether to accept PostgreSQL older than 14, which cannot free the lock of a frozen
+	 * holder.
+	 */
+	private boolean allowOldServer;
+
+	/**
+	 * What to do when the lock is lost while running: 'exit' closes the application and exits
+	 * with code 70, so that a supervisor restarts it; 'keep-running' only reports it.
+	 */
+	private OnLoss onLoss = OnLoss.EXIT;
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable String getName() {
+		return this.name;
+	}
+
+	public void setName(@Nullable String name) {
+		this.name = name;
+	}
+
+	public @Nullable String getUrl() {
+		return this.url;
+	}
+
+	public void setUrl(@Nullable String url) {
+		this.url = url;
+	}
+
+	public @Nullable String getUsername() {
+		return this.username;
+	}
+
+	public void setUsername(@Nullable String username) {
+		this.username = username;
+	}
+
+	public @Nullable String getPassword() {
+		return this.password;
+	}
+
+	public void setPassword(@Nullable String password) {
+		this.password = password;
+	}
+
+	public Duration getServerTimeout() {
+		return this.serverTimeout;
+	}
+
+	public void setServerTimeout(Duration serverTimeout) {
+		this.serverTimeout = serverTimeout;
+	}
+
+	public Duration getHeartbeatInterval() {
+		return this.heartbeatInterval;
+	}
+
+	public void setHeartbeatInterval(Duration heartbeatInterval) {
+		this.heartbeatInterval = heartbeatInterval;
+	}
+
+	public Duration getHeartbeatTimeout() {
+		return this.heartbeatTimeout;
+	}
+
+	public void setHeartbeatTimeout(Duration heartbeatTimeout) {
+		this.heartbeatTimeout = heartbeatTimeout;
+	}
+
+	public @Nullable Duration getTakeoverGrace() {
+		return this.takeoverGrace;
+	}
+
+	public void setTakeoverGrace(@Nullable Duration takeoverGrace) {
+		this.takeoverGrace = takeoverGrace;
+	}
+
+	public Duration getAcquireInterval() {
+		return this.acquireInterval;
+	}
+
+	public void setAcquireInterval(Duration acquireInterval) {
+		this.acquireInterval = acquireInterval;
+	}
+
+	public boolean isAllowOldServer() {
+		return this.allowOldServer;
+	}
+
+	public void setAllowOldServer(boolean allowOldServer) {
+		this.allowOldServer = allowOldServer;
+	}
+
+	public OnLoss getOnLoss() {
+		return this.onLoss;
+	}
+
+	public void setOnLoss(OnLoss onLoss) {
+		this.onLoss = onLoss;
+	}
+
+	/**
+	 * What to do when a lock is lost while running.
+	 */
+	public enum OnLoss {
+
+		/** Close the application and exit, so that a supervisor restarts it. */
+		EXIT,
+
+		/** Report the loss (event, health, log) and keep running. */
+		KEEP_RUNNING
+
+	}
+
+}

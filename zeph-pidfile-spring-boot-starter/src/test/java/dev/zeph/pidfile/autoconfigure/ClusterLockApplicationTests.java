@@ -1,0 +1,283 @@
+package dev.zeph.pidfile.autoconfigure;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.zeph.pidfile.cluster.ClusterLockHeldException;
+import dev.zeph.pidfile.cluster.ClusterLockUnavailableException;
+import dev.zeph.pidfile.cluster.PostgresServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The cluster lock in whole applications against a real PostgreSQL server: taken before any
+ * bean, refused naming the holder, waited for, lost, and its bad settings.
+ */
+class ClusterLockApplicationTests {
+
+	private static final long PID = ProcessHandle.current().pid();
+
+	private static PostgresServer server;
+
+	@TempDir
+	Path temp;
+
+	private final List<ConfigurableApplicationContext> contexts = new CopyOnWriteArrayList<>();
+
+	private final AtomicInteger instances = new AtomicInteger();
+
+	@BeforeAll
+	static void startServer() throws Exception {
+		server = PostgresServer.start();
+	}
+
+	@AfterAll
+	static void stopServer() throws Exception {
+		if (server != null) {
+			server.close();
+		}
+	}
+
+	@AfterEach
+	void closeContexts() {
+		this.contexts.forEach(ConfigurableApplicationContext::close);
+	}
+
+	/**
+	 * The command line of one instance: its own pid file, so that only the cluster lock
+	 * decides, and the lock from Spring's datasource settings; each override replaces the
+	 * default of the same property.
+	 */
+	private String[] args(String... overrides) {
+		Map<String, String> properties = new LinkedHashMap<>();
+		properties.put("zeph.pidfile.path", this.temp.resolve("app-" + this.instances.incrementAndGet() + ".pid").toString());
+		properties.put("zeph.pidfile.cluster.enabled", "true");
+		properties.put("zeph.pidfile.cluster.name", "orders");
+		properties.put("spring.datasource.url", server.url());
+		properties.put("spring.datasource.username", PostgresServer.USER);
+		properties.put("spring.datasource.password", PostgresServer.PASSWORD);
+		for (String override : overrides) {
+			int equals = override.indexOf('=');
+			properties.put(override.substring(2, equals), override.substring(equals + 1));
+		}
+		return properties.entrySet()
+			.stream()
+			.map((property) -> "--" + property.getKey() + "=" + property.getValue())
+			.toArray(String[]::new);
+	}
+
+	private ConfigurableApplicationContext run(String... args) {
+		ConfigurableApplicationContext context = PidFileApplicationContextInitializerTests
+			.application(EventsConfiguration.class)
+			.run(args);
+		this.contexts.add(context);
+		return context;
+	}
+
+	@Test
+	void runShouldTakeTheLockFromTheDatasourceSettingsAndBecomeActive() throws Exception {
+		ConfigurableApplicationContext context = run(args());
+		ApplicationClusterLock lock = context.getBean(ApplicationClusterLock.class);
+		assertThat(lock.getName()).isEqualTo("orders");
+		assertThat(lock.getDatabase()).isEqualTo("127.0.0.1:" + server.port() + "/postgres");
+		Events events = context.getBean(Events.class);
+		Polling.await(() -> !events.activated.isEmpty(), "a ClusterLockActivatedEvent");
+		assertThat(lock.isActive()).isTrue();
+		Health health = new ClusterLockHealthIndicator(lock).health();
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails()).containsEntry("lock", "orders")
+			.containsEntry("pid", PID)
+			.containsEntry("active", true)
+			.containsEntry("backendPid", lock.getBackendPid())
+			.containsKeys("host", "since", "database", "lastHeartbeatAge");
+	}
+
+	@Test
+	void secondStartShouldBeRefusedBeforeAnyBeanNamingTheHolder() {
+		run(args());
+		ConstructedBeans.count = 0;
+		assertThatExceptionOfType(ClusterLockStartupException.class).isThrownBy(() -> run(args()))
+			.satisfies((ex) -> {
+				assertThat(ex.getExitCode()).isEqualTo(75);
+				assertThat(ex.getCause()).isInstanceOf(ClusterLockHeldException.class);
+				FailureAnalysis analysis = new ClusterLockFailureAnalyzer().analyze(ex);
+				assertThat(analysis.getDescription()).contains("'orders'")
+					.contains("PID " + PID)
+					.contains("Only one instance may be active");
+				assertThat(analysis.getAction()).contains("zeph.pidfile.mode=wait");
+			});
+		assertThat(ConstructedBeans.count).as("beans of the refused application").isZero();
+	}
+
+	@Test
+	void waitModeShouldStartOnceTheHolderStopsAndNeverBothBeActive() throws Exception {
+		ConfigurableApplicationContext first = run(args());
+		ApplicationClusterLock firstLock = first.getBean(ApplicationClusterLock.class);
+		Polling.await(firstLock::isActive, "the first to become active");
+		CompletableFuture<ConfigurableApplicationContext> second = CompletableFuture
+			.supplyAsync(() -> run(args("--zeph.pidfile.mode=wait")));
+		Thread.sleep(500);
+		assertThat(second).isNotDone();
+		first.close();
+		long firstClosed = System.nanoTime();
+		ApplicationClusterLock secondLock = second.join().getBean(ApplicationClusterLock.class);
+		Events events = second.join().getBean(Events.class);
+		Polling.await(() -> !events.activated.isEmpty(), "the second to become active");
+		assertThat(events.activatedAt).isGreaterThan(firstClosed);
+		assertThat(secondLock.isActive()).isTrue();
+	}
+
+	@Test
+	void terminatedSessionWithKeepRunningShouldPublishTheLossAndReportDown() throws Exception {
+		ConfigurableApplicationContext context = run(args("--zeph.pidfile.cluster.on-loss=keep-running"));
+		ApplicationClusterLock lock = context.getBean(ApplicationClusterLock.class);
+		Events events = context.getBean(Events.class);
+		Polling.await(() -> !events.activated.isEmpty(), "active");
+		server.terminate(lock.getBackendPid());
+		Polling.await(() -> !events.lost.isEmpty(), "a ClusterLockLostEvent");
+		assertThat(events.lost.get(0).wasActive()).isTrue();
+		assertThat(events.lost.get(0).getReason()).contains("terminating connection");
+		assertThat(lock.isActive()).isFalse();
+		Health health = new ClusterLockHealthIndicator(lock).health();
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails()).containsKey("lossReason").containsEntry("active", false);
+		assertThat(context.isActive()).isTrue();
+	}
+
+	@Test
+	void lossWithOnLossExitShouldCloseTheApplicationAndExit70() throws Exception {
+		try (TestApplicationProcess app = TestApplicationProcess.start(this.temp.resolve("app.log"), List.of(),
+				args())) {
+			app.awaitStarted();
+			Polling.await(() -> app.output().contains("Active: this instance holds cluster lock 'orders'"), "active");
+			server.terminate(backendPidOf("orders"));
+			assertThat(app.awaitExit()).isEqualTo(ClusterGuard.LOST_EXIT_CODE);
+			assertThat(app.output()).contains("Lost cluster lock 'orders'").contains("Exiting with 70");
+		}
+	}
+
+	@Test
+	void unreachableDatabaseShouldBeRefusedWithExit69() throws Exception {
+		int port;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			port = socket.getLocalPort();
+		}
+		assertThatExceptionOfType(ClusterLockStartupException.class)
+			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.url=jdbc:postgresql://127.0.0.1:" + port + "/db")))
+			.satisfies((ex) -> {
+				assertThat(ex.getExitCode()).isEqualTo(ClusterLockStartupException.EX_UNAVAILABLE);
+				assertThat(((ClusterLockUnavailableException) ex.getCause()).getReason())
+					.isEqualTo(ClusterLockUnavailableException.Reason.UNREACHABLE);
+				assertThat(new ClusterLockFailureAnalyzer().analyze(ex).getAction()).contains("zeph.pidfile.mode=wait");
+			});
+	}
+
+	@Test
+	void wrongPasswordShouldBeRefusedWithExit69NamingTheProperties() {
+		assertThatExceptionOfType(ClusterLockStartupException.class)
+			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.password=wrong")))
+			.satisfies((ex) -> {
+				assertThat(ex.getExitCode()).isEqualTo(69);
+				assertThat(new ClusterLockFailureAnalyzer().analyze(ex).getAction())
+					.contains("zeph.pidfile.cluster.password");
+			});
+	}
+
+	@Test
+	void badSettingsShouldFailNamingTheProperty() {
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.url=jdbc:mysql://127.0.0.1/db")))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.cluster.url"));
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.server-timeout=3s")))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.cluster.server-timeout"))
+			.withMessageContaining("heartbeat-interval + heartbeat-timeout + 2s");
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.takeover-grace=100ms")))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.cluster.takeover-grace"));
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> run(args("--spring.datasource.url=", "--zeph.pidfile.cluster.url=")))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.cluster.url"));
+	}
+
+	private static long backendPidOf(String name) throws Exception {
+		try (Connection admin = server.admin(); Statement statement = admin.createStatement();
+				ResultSet result = statement.executeQuery(
+						"SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'zeph:" + name + ":%'")) {
+			assertThat(result.next()).as("a session that says it holds '%s'", name).isTrue();
+			return result.getLong(1);
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class EventsConfiguration {
+
+		@Bean
+		Events events() {
+			return new Events();
+		}
+
+		@Bean
+		ConstructedBeans constructedBeans() {
+			return new ConstructedBeans();
+		}
+
+	}
+
+	static class Events {
+
+		final List<ClusterLockActivatedEvent> activated = new CopyOnWriteArrayList<>();
+
+		final List<ClusterLockLostEvent> lost = new CopyOnWriteArrayList<>();
+
+		volatile long activatedAt;
+
+		@EventListener
+		void onActivated(ClusterLockActivatedEvent event) {
+			this.activatedAt = System.nanoTime();
+			this.activated.add(event);
+		}
+
+		@EventListener
+		void onLost(ClusterLockLostEvent event) {
+			this.lost.add(event);
+		}
+
+	}
+
+	/** Counts its construction: a refused start must construct none. */
+	static class ConstructedBeans {
+
+		static volatile int count;
+
+		ConstructedBeans() {
+			count++;
+		}
+
+	}
+
+}
