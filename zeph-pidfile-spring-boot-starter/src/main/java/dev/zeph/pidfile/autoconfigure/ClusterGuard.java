@@ -28,9 +28,6 @@ import org.springframework.util.StringUtils;
  */
 final class ClusterGuard {
 
-	/** The exit code after the lock was lost with on-loss=exit: a supervisor restarts the instance. */
-	static final int LOST_EXIT_CODE = 70;
-
 	private static final String PREFIX = "zeph.pidfile.cluster.";
 
 	private static final Duration WAIT_LOG_INTERVAL = Duration.ofMinutes(1);
@@ -39,13 +36,13 @@ final class ClusterGuard {
 
 	private final ConfigurableApplicationContext context;
 
-	private final ClusterLockProperties.OnLoss onLoss;
+	private final PidFileProperties.OnLoss onLoss;
 
 	private volatile @Nullable ApplicationClusterLock lock;
 
 	private volatile boolean activatedBeforeRefresh;
 
-	private ClusterGuard(ConfigurableApplicationContext context, ClusterLockProperties.OnLoss onLoss) {
+	private ClusterGuard(ConfigurableApplicationContext context, PidFileProperties.OnLoss onLoss) {
 		this.context = context;
 		this.onLoss = onLoss;
 	}
@@ -56,7 +53,7 @@ final class ClusterGuard {
 	static void start(ConfigurableApplicationContext context, ClusterLockProperties properties,
 			PidFileProperties pidFileProperties) {
 		ClusterLockSettings settings = settings(properties, context.getEnvironment());
-		ClusterGuard guard = new ClusterGuard(context, properties.getOnLoss());
+		ClusterGuard guard = new ClusterGuard(context, pidFileProperties.getOnLoss());
 		ClusterLock lock;
 		try {
 			lock = (pidFileProperties.getMode() == PidFileProperties.Mode.WAIT)
@@ -76,6 +73,7 @@ final class ClusterGuard {
 				+ lock.getIdentity() + ", backend PID " + lock.getBackendPid() + "; active after a takeover grace of "
 				+ settings.takeoverGrace().toMillis() + " ms");
 		guard.register(applicationLock);
+		ExitOnLockLoss.register(context, pidFileProperties.getOnLoss());
 	}
 
 	private static ClusterLockSettings settings(ClusterLockProperties properties, Environment environment) {
@@ -175,33 +173,30 @@ final class ClusterGuard {
 			@Override
 			public void lost(ClusterLock lock, String reason, boolean wasActive) {
 				logger.error("Lost cluster lock '" + lock.getSettings().name() + "' on " + lock.getDatabase() + ": "
-						+ reason + ". This instance is no longer active; another may become active"
-						+ ((ClusterGuard.this.onLoss == ClusterLockProperties.OnLoss.EXIT)
-								? ". Exiting with " + LOST_EXIT_CODE : ""));
-				publish(false, reason, wasActive);
-				if (ClusterGuard.this.onLoss == ClusterLockProperties.OnLoss.EXIT) {
-					exit();
+						+ reason + ". This instance is no longer active; another may become active");
+				if (!publish(false, reason, wasActive) && ClusterGuard.this.onLoss == PidFileProperties.OnLoss.EXIT) {
+					// lost before the context could publish: nothing else would act on it
+					ExitOnLockLoss.exit(ClusterGuard.this.context, "cluster lock '" + lock.getSettings().name() + "'");
 				}
 			}
 
 		};
 	}
 
-	private void publish(boolean activated, @Nullable String reason, boolean wasActive) {
+	/**
+	 * Publish an edge, or keep an activation for the end of the refresh when the context
+	 * cannot publish yet.
+	 * @return whether the event was published
+	 */
+	private boolean publish(boolean activated, @Nullable String reason, boolean wasActive) {
 		ApplicationClusterLock lock = this.lock;
 		if (lock == null || !this.context.isActive()) {
 			this.activatedBeforeRefresh = activated;
-			return;
+			return false;
 		}
 		this.context.publishEvent(activated ? new ClusterLockActivatedEvent(lock)
 				: new ClusterLockLostEvent(lock, (reason != null) ? reason : "", wasActive));
-	}
-
-	/** Close the context and exit, from a thread of its own: closing stops the lock's thread. */
-	private void exit() {
-		Thread exit = new Thread(() -> System.exit(SpringApplication.exit(this.context, () -> LOST_EXIT_CODE)),
-				"zeph-cluster-lock-lost");
-		exit.start();
+		return true;
 	}
 
 }

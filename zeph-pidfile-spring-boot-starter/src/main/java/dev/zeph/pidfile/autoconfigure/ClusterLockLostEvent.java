@@ -6,9 +6,10 @@ import org.springframework.context.ApplicationEvent;
  * Published once when this instance lost its cluster lock: its session ended (terminated, a
  * server restart, a network gone silent) or stopped holding the lock, or its heartbeat missed
  * its deadline. The instance is no longer active from that moment; with
- * {@code zeph.pidfile.cluster.on-loss=exit} the application then closes and exits.
+ * {@code zeph.pidfile.on-loss=exit}, the default, the application then closes and exits
+ * with 70.
  */
-public final class ClusterLockLostEvent extends ApplicationEvent {
+public final class ClusterLockLostEvent extends ApplicationEvent implements LockLostEvent {
 
 	private static final long serialVersionUID = 1L;
 
@@ -36,6 +37,11 @@ public final class ClusterLockLostEvent extends ApplicationEvent {
 	 */
 	public boolean wasActive() {
 		return this.wasActive;
+	}
+
+	@Override
+	public String describeLock() {
+		return "cluster lock '" + getSource().getName() + "'";
 	}
 
 	@Override

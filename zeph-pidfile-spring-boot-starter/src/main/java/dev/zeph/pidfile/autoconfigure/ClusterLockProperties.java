@@ -76,12 +76,6 @@ public class ClusterLockProperties {
 	 */
 	private boolean allowOldServer;
 
-	/**
-	 * What to do when the lock is lost while running: 'exit' closes the application and exits
-	 * with code 70, so that a supervisor restarts it; 'keep-running' only reports it.
-	 */
-	private OnLoss onLoss = OnLoss.EXIT;
-
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -168,27 +162,6 @@ public class ClusterLockProperties {
 
 	public void setAllowOldServer(boolean allowOldServer) {
 		this.allowOldServer = allowOldServer;
-	}
-
-	public OnLoss getOnLoss() {
-		return this.onLoss;
-	}
-
-	public void setOnLoss(OnLoss onLoss) {
-		this.onLoss = onLoss;
-	}
-
-	/**
-	 * What to do when a lock is lost while running.
-	 */
-	public enum OnLoss {
-
-		/** Close the application and exit, so that a supervisor restarts it. */
-		EXIT,
-
-		/** Report the loss (event, health, log) and keep running. */
-		KEEP_RUNNING
-
 	}
 
 }

@@ -100,6 +100,7 @@ class PidFileApplicationContextInitializer
 			return;
 		}
 		register(context, pidFile, settings, releaseOnShutdown);
+		ExitOnLockLoss.register(context, properties.getOnLoss());
 	}
 
 	private void checkNoSpringPidFileConflict(Path path, Environment environment) {

@@ -12,9 +12,10 @@ import org.springframework.context.ApplicationEvent;
  * take it again: the file was deleted or replaced and another process locked the path, so a
  * second instance may be running. Published once per loss, on the watchdog's thread; the
  * {@code pidfile} health indicator is {@code DOWN} from then on until the path is ours again.
- * An application that must never run twice can listen for it and shut down.
+ * With {@code zeph.pidfile.on-loss=exit}, the default, the application then closes and exits
+ * with 70.
  */
-public final class PidFileLockLostEvent extends ApplicationEvent {
+public final class PidFileLockLostEvent extends ApplicationEvent implements LockLostEvent {
 
 	private static final long serialVersionUID = 1L;
 
@@ -66,6 +67,11 @@ public final class PidFileLockLostEvent extends ApplicationEvent {
 	 */
 	public String getReason() {
 		return this.reason;
+	}
+
+	@Override
+	public String describeLock() {
+		return "pid file " + this.path;
 	}
 
 	@Override

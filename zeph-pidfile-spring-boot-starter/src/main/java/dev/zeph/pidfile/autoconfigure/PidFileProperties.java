@@ -55,6 +55,13 @@ public class PidFileProperties {
 	 */
 	private Duration waitTimeout = Duration.ZERO;
 
+	/**
+	 * What to do when a lock (the pid file's or the cluster lock) is lost while running:
+	 * 'exit' closes the application and exits with code 70, so that a supervisor restarts
+	 * it (it then waits or is refused); 'keep-running' only reports it (event, health, log).
+	 */
+	private OnLoss onLoss = OnLoss.EXIT;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -103,6 +110,14 @@ public class PidFileProperties {
 		this.waitTimeout = waitTimeout;
 	}
 
+	public OnLoss getOnLoss() {
+		return this.onLoss;
+	}
+
+	public void setOnLoss(OnLoss onLoss) {
+		this.onLoss = onLoss;
+	}
+
 	/**
 	 * What a start does when another instance holds a lock.
 	 */
@@ -113,6 +128,19 @@ public class PidFileProperties {
 
 		/** Wait for the lock, then go on with the start: a cold standby. */
 		WAIT
+
+	}
+
+	/**
+	 * What to do when a lock is lost while running.
+	 */
+	public enum OnLoss {
+
+		/** Close the application and exit, so that a supervisor restarts it. */
+		EXIT,
+
+		/** Report the loss (event, health, log) and keep running. */
+		KEEP_RUNNING
 
 	}
 

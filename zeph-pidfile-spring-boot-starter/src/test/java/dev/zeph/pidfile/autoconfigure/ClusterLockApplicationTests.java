@@ -153,7 +153,7 @@ class ClusterLockApplicationTests {
 
 	@Test
 	void terminatedSessionWithKeepRunningShouldPublishTheLossAndReportDown() throws Exception {
-		ConfigurableApplicationContext context = run(args("--zeph.pidfile.cluster.on-loss=keep-running"));
+		ConfigurableApplicationContext context = run(args("--zeph.pidfile.on-loss=keep-running"));
 		ApplicationClusterLock lock = context.getBean(ApplicationClusterLock.class);
 		Events events = context.getBean(Events.class);
 		Polling.await(() -> !events.activated.isEmpty(), "active");
@@ -175,8 +175,8 @@ class ClusterLockApplicationTests {
 			app.awaitStarted();
 			Polling.await(() -> app.output().contains("Active: this instance holds cluster lock 'orders'"), "active");
 			server.terminate(backendPidOf("orders"));
-			assertThat(app.awaitExit()).isEqualTo(ClusterGuard.LOST_EXIT_CODE);
-			assertThat(app.output()).contains("Lost cluster lock 'orders'").contains("Exiting with 70");
+			assertThat(app.awaitExit()).isEqualTo(ExitOnLockLoss.EXIT_CODE);
+			assertThat(app.output()).contains("Lost cluster lock 'orders'").contains("Exiting with 70: lost cluster lock 'orders'");
 		}
 	}
 

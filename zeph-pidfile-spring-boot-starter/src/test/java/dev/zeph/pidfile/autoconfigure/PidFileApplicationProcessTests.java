@@ -2,6 +2,7 @@ package dev.zeph.pidfile.autoconfigure;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +45,28 @@ class PidFileApplicationProcessTests {
 			assertThat(first.isAlive()).isTrue();
 			assertThat(Files.readAllBytes(path)).isEqualTo(content);
 			assertThat(fileKey(path)).isEqualTo(fileKey);
+		}
+	}
+
+	@Test
+	void lostPidFileShouldCloseTheApplicationAndExit70() throws Exception {
+		Path path = this.temp.resolve("app.pid");
+		Path other = this.temp.resolve("other.pid");
+		try (TestApplicationProcess app = start("app.log", "--zeph.pidfile.path=" + path,
+				"--zeph.pidfile.check-interval=100ms")
+			.awaitStarted()) {
+			Process holder = Flock.hold(other);
+			try {
+				Files.move(other, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+				assertThat(app.awaitExit()).isEqualTo(ExitOnLockLoss.EXIT_CODE);
+				assertThat(app.output()).contains("Lost pid file " + path)
+					.contains("Exiting with 70: lost pid file " + path);
+				assertThat(path).as("the file another process holds is left in place").exists();
+				assertThat(Flock.isFree(path)).isFalse();
+			}
+			finally {
+				Flock.release(holder);
+			}
 		}
 	}
 

@@ -41,7 +41,7 @@ class PidFileMetricsAutoConfigurationTests {
 			.withConfiguration(AutoConfigurations.of(PidFileMetricsAutoConfiguration.class))
 			.withInitializer(new PidFileApplicationContextInitializer())
 			.withBean(SimpleMeterRegistry.class)
-			.withPropertyValues("zeph.pidfile.path=" + path());
+			.withPropertyValues("zeph.pidfile.path=" + path(), "zeph.pidfile.on-loss=keep-running");
 	}
 
 	private Path path() {

@@ -168,7 +168,8 @@ class WebSampleIT {
 	void metricsShouldShowTheLockHeldThenCountAHealAndALoss() throws Exception {
 		assumeThat(Command.available("flock")).as("util-linux is installed").isTrue();
 		Path pidFile = this.temp.resolve("web.pid");
-		try (SampleProcess app = startWeb(pidFile, "--zeph.pidfile.check-interval=200ms")) {
+		try (SampleProcess app = startWeb(pidFile, "--zeph.pidfile.check-interval=200ms",
+				"--zeph.pidfile.on-loss=keep-running")) {
 			int port = app.port();
 			assertThat(metric(port, "zeph.lock.held")).isEqualTo(1.0);
 			assertThat(metric(port, "zeph.lock.acquisition.time")).isPositive();
