@@ -130,6 +130,25 @@ class PidFileSafetyTests {
 	}
 
 	@Test
+	void acquireWhenContentIsZeroShouldRefuseAndLeaveTheFile() throws Exception {
+		// 0 names no process: such a file is someone's, not a stale pid file to take over
+		Path path = this.temp.resolve("app.pid");
+		Files.writeString(path, "0\n");
+		assertThatExceptionOfType(NotAPidFileException.class).isThrownBy(() -> PidFile.acquire(path));
+		assertThatExceptionOfType(NotAPidFileException.class).isThrownBy(() -> PidFile.inspect(path));
+		assertThat(path).hasContent("0");
+	}
+
+	@Test
+	void acquireWhenContentIsAtOrAbovePidMaxShouldRefuseAndLeaveTheFile() throws Exception {
+		long pidMax = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/kernel/pid_max")).get(0).trim());
+		Path path = this.temp.resolve("app.pid");
+		Files.writeString(path, pidMax + "\n");
+		assertThatExceptionOfType(NotAPidFileException.class).isThrownBy(() -> PidFile.acquire(path));
+		assertThat(path).hasContent(Long.toString(pidMax));
+	}
+
+	@Test
 	void acquireWhenContentIsLargeShouldRefuseAndLeaveContentUnchanged() throws Exception {
 		Path path = this.temp.resolve("data.bin");
 		byte[] content = new byte[1 << 16];
