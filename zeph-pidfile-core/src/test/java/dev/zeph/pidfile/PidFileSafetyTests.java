@@ -172,6 +172,40 @@ class PidFileSafetyTests {
 	}
 
 	@Test
+	void acquireWhenAnAncestorBelongsToAnotherUserShouldRefuseNamingItsOwnerAndModeAndCreateNothing()
+			throws Exception {
+		assumeThat(OtherUser.available()).as("creating a user needs root, useradd and setpriv").isTrue();
+		try (OtherUser user = OtherUser.create()) {
+			Path theirs = Files.createDirectory(this.temp.resolve("theirs"));
+			user.own(theirs);
+			Path path = theirs.resolve("run/app.pid");
+			assertThatExceptionOfType(UnsafePidFileException.class).isThrownBy(() -> PidFile.acquire(path))
+				.satisfies((ex) -> {
+					assertThat(ex.getDirectory()).hasValue(theirs);
+					assertThat(ex.getMessage()).contains(theirs + " (owner uid " + user.uid() + " (" + user.name()
+							+ "), mode 755)")
+						.contains("unsafe path transition");
+				});
+			assertThat(theirs.resolve("run")).doesNotExist();
+		}
+	}
+
+	@Test
+	void acquireWhenGrandparentIsWritableByOthersWithoutStickyShouldRefuseNamingIt() throws Exception {
+		Path shared = Files.createDirectory(this.temp.resolve("shared"));
+		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+		Path directory = Files.createDirectory(shared.resolve("app"));
+		Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+		Path path = directory.resolve("app.pid");
+		assertThatExceptionOfType(UnsafePidFileException.class).isThrownBy(() -> PidFile.acquire(path))
+			.satisfies((ex) -> {
+				assertThat(ex.getDirectory()).hasValue(shared);
+				assertThat(ex.getMessage()).contains(shared + " (owner uid ").contains("mode 777").contains("not sticky");
+			});
+		assertThat(path).doesNotExist();
+	}
+
+	@Test
 	void acquireWhenFileWritableByOthersShouldRefuse() throws Exception {
 		Path path = this.temp.resolve("app.pid");
 		Files.writeString(path, "");

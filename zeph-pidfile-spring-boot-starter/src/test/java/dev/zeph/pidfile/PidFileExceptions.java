@@ -21,6 +21,10 @@ public final class PidFileExceptions {
 		return new UnsafePidFileException(path, "lstat", reason, null);
 	}
 
+	public static UnsafePidFileException unsafeDirectory(Path path, String reason, Path directory) {
+		return new UnsafePidFileException(path, "stat", reason, null, directory);
+	}
+
 	public static NotAPidFileException notAPidFile(Path path) {
 		return new NotAPidFileException(path, "read");
 	}
