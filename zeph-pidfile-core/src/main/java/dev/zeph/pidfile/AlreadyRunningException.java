@@ -1,7 +1,10 @@
 package dev.zeph.pidfile;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalLong;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Another open file description holds the lock on the pid file: another process, or another
@@ -15,10 +18,18 @@ public final class AlreadyRunningException extends PidFileException {
 
 	private final boolean thisProcess;
 
+	private final @Nullable String fileOwner;
+
 	AlreadyRunningException(Path path, OptionalLong holderPid) {
-		super(message(path, holderPid), path, "lock", "EWOULDBLOCK", null);
+		this(path, holderPid, null);
+	}
+
+	AlreadyRunningException(Path path, OptionalLong holderPid, @Nullable String fileOwner) {
+		super(message(path, holderPid) + ((fileOwner != null) ? "; the file is owned by " + fileOwner
+				+ ", not by this process's user" : ""), path, "lock", "EWOULDBLOCK", null);
 		this.holderPid = holderPid;
 		this.thisProcess = holderPid.isPresent() && holderPid.getAsLong() == ProcessHandle.current().pid();
+		this.fileOwner = fileOwner;
 	}
 
 	private static String message(Path path, OptionalLong holderPid) {
@@ -48,6 +59,16 @@ public final class AlreadyRunningException extends PidFileException {
 	 */
 	public boolean isHeldByThisProcess() {
 		return this.thisProcess;
+	}
+
+	/**
+	 * The file's owner, such as {@code uid 1001 (alice)}, when it is not this process's user:
+	 * a file this process must not write is still another instance's while its lock is held,
+	 * so the lock is looked at before the ownership.
+	 * @return the owner, if it is another user
+	 */
+	public Optional<String> getFileOwner() {
+		return Optional.ofNullable(this.fileOwner);
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.zeph.pidfile;
 
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.OptionalLong;
@@ -78,7 +79,12 @@ public final class PidFile implements AutoCloseable {
 		Path absolute = path.toAbsolutePath();
 		NativeAccess nativeAccess = NativeAccessLoader.get(absolute);
 		PathSafety safety = new PathSafety(nativeAccess, absolute);
-		safety.prepareParent();
+		try {
+			safety.prepareParent();
+		}
+		catch (UnsafePidFileException ex) {
+			throw heldOrUnsafe(nativeAccess, absolute, ex);
+		}
 		String file = absolute.toString();
 		long pid = ProcessHandle.current().pid();
 		for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -101,7 +107,12 @@ public final class PidFile implements AutoCloseable {
 					throw (createFailure.is("ELOOP")) ? safety.symbolicLink("create", "ELOOP")
 							: failure(absolute, "create", createFailure);
 				}
-				safety.checkFile(existing, "lstat");
+				try {
+					safety.checkFile(existing, "lstat");
+				}
+				catch (UnsafePidFileException ex) {
+					throw heldOrUnsafe(nativeAccess, absolute, ex);
+				}
 				try {
 					fd = nativeAccess.open(file, true);
 				}
@@ -140,7 +151,12 @@ public final class PidFile implements AutoCloseable {
 		FileStatus opened;
 		try {
 			opened = nativeAccess.fstat(fd);
-			safety.checkFile(opened, "fstat");
+			try {
+				safety.checkFile(opened, "fstat");
+			}
+			catch (UnsafePidFileException ex) {
+				throw heldOrUnsafe(nativeAccess, path, ex);
+			}
 			if (!nativeAccess.tryLock(fd, true)) {
 				HolderLookup.Result holder = new HolderLookup(nativeAccess, new ProcLocks()).find(fd, opened, true);
 				if (!holder.free()) {
@@ -173,6 +189,51 @@ public final class PidFile implements AutoCloseable {
 				removeQuietly(nativeAccess, path);
 			}
 			throw failure(path, ex.getMessage().startsWith("pread") ? "read" : "write", ex);
+		}
+	}
+
+	/**
+	 * The refusal for a path we must not use. While a process holds the lock of the regular
+	 * file there, another instance is running, whoever owns the file or its directory; only an
+	 * unlocked file is unsafe. The probe opens the file read-only and takes a shared lock for
+	 * the moment of the look: nothing is written, truncated or removed.
+	 */
+	private static PidFileException heldOrUnsafe(NativeAccess nativeAccess, Path path,
+			UnsafePidFileException unsafe) {
+		FileStatus status;
+		int fd;
+		try {
+			status = nativeAccess.lstat(path.toString());
+			if (status == null || !status.isRegularFile()) {
+				return unsafe;
+			}
+		}
+		catch (ErrnoException ex) {
+			return unsafe;
+		}
+		String owner = (status.uid() != nativeAccess.geteuid())
+				? PathSafety.owner(path, status.uid(), LinkOption.NOFOLLOW_LINKS) : null;
+		try {
+			fd = nativeAccess.open(path.toString(), false);
+		}
+		catch (ErrnoException ex) {
+			// a file we may not even read: the kernel's lock table can still name its holder
+			OptionalLong holder = new ProcLocks().holders(status).exclusive();
+			return holder.isPresent() ? new AlreadyRunningException(path, holder, owner) : unsafe;
+		}
+		try {
+			FileStatus opened = nativeAccess.fstat(fd);
+			if (!opened.isSameFile(status)) {
+				return unsafe;
+			}
+			HolderLookup.Result holder = new HolderLookup(nativeAccess, new ProcLocks()).find(fd, opened, false);
+			return holder.free() ? unsafe : new AlreadyRunningException(path, holder.holder(), owner);
+		}
+		catch (ErrnoException ex) {
+			return unsafe;
+		}
+		finally {
+			nativeAccess.close(fd);
 		}
 	}
 

@@ -172,6 +172,38 @@ class PidFileSafetyTests {
 	}
 
 	@Test
+	void acquireWhenAnotherUsersFileInTheirDirectoryIsLockedShouldReportAlreadyRunningNamingHolderAndOwner()
+			throws Exception {
+		assumeThat(OtherUser.available()).as("creating a user needs root, useradd and setpriv").isTrue();
+		Files.setPosixFilePermissions(this.temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+		try (OtherUser user = OtherUser.create()) {
+			Path directory = Files.createDirectory(this.temp.resolve("theirs"));
+			user.own(directory);
+			Path path = directory.resolve("app.pid");
+			Process holder = new ProcessBuilder(user.command("flock", path.toString(), "sleep", "300")).start();
+			try {
+				PidFileFlockInteropTests.awaitLocked(path);
+				// a live instance of another user: its file and directory are not ours, but it is running
+				assertThatExceptionOfType(AlreadyRunningException.class).isThrownBy(() -> PidFile.acquire(path))
+					.satisfies((ex) -> {
+						assertThat(ex.getHolderPid()).hasValue(holder.pid());
+						assertThat(ex.getFileOwner()).hasValue("uid " + user.uid() + " (" + user.name() + ")");
+						assertThat(ex.getMessage()).contains("PID " + holder.pid())
+							.contains("owned by uid " + user.uid());
+					});
+				assertThat(path).isEmptyFile();
+			}
+			finally {
+				ChildJvm.stop(holder);
+			}
+			// nobody holds it now: the same file is refused as unsafe, and left where it is
+			assertThatExceptionOfType(UnsafePidFileException.class).isThrownBy(() -> PidFile.acquire(path))
+				.satisfies((ex) -> assertThat(ex.getDirectory()).hasValue(directory));
+			assertThat(path).isEmptyFile();
+		}
+	}
+
+	@Test
 	void acquireWhenAnAncestorBelongsToAnotherUserShouldRefuseNamingItsOwnerAndModeAndCreateNothing()
 			throws Exception {
 		assumeThat(OtherUser.available()).as("creating a user needs root, useradd and setpriv").isTrue();

@@ -17,6 +17,10 @@ public final class PidFileExceptions {
 		return new AlreadyRunningException(path, holderPid);
 	}
 
+	public static AlreadyRunningException alreadyRunning(Path path, OptionalLong holderPid, String fileOwner) {
+		return new AlreadyRunningException(path, holderPid, fileOwner);
+	}
+
 	public static UnsafePidFileException unsafe(Path path, String reason) {
 		return new UnsafePidFileException(path, "lstat", reason, null);
 	}

@@ -16,6 +16,7 @@ class AlreadyRunningFailureAnalyzer extends AbstractFailureAnalyzer<AlreadyRunni
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, AlreadyRunningException cause) {
 		String description = "The pid file " + cause.getPath() + " is locked by " + holder(cause)
+				+ cause.getFileOwner().map((owner) -> "; the file is owned by " + owner).orElse("")
 				+ ". Only one instance may hold it, so this one did not start.";
 		return new FailureAnalysis(description, action(cause), cause);
 	}

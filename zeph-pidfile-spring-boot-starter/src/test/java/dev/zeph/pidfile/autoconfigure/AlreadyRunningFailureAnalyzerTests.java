@@ -31,6 +31,14 @@ class AlreadyRunningFailureAnalyzerTests {
 	}
 
 	@Test
+	void analyzeWhenAnotherUsersFileIsHeldShouldNameTheHolderAndTheOwner() {
+		FailureAnalysis analysis = analyze(
+				PidFileExceptions.alreadyRunning(PATH, OptionalLong.of(4242), "uid 1001 (alice)"));
+		assertThat(analysis.getDescription()).contains("locked by PID 4242; the file is owned by uid 1001 (alice).");
+		assertThat(analysis.getAction()).contains("Stop PID 4242").doesNotContain("Remove");
+	}
+
+	@Test
 	void analyzeWhenHolderPidIsUnknownShouldSaySo() {
 		FailureAnalysis analysis = analyze(PidFileExceptions.alreadyRunning(PATH, OptionalLong.empty()));
 		assertThat(analysis.getDescription()).contains(PATH.toString()).contains("pid unknown");
