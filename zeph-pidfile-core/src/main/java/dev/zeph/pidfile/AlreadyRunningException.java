@@ -14,42 +14,34 @@ public final class AlreadyRunningException extends PidFileException {
 
 	private static final long serialVersionUID = 1L;
 
-	private final OptionalLong holderPid;
-
-	private final boolean thisProcess;
+	private final PidFileHolder holder;
 
 	private final @Nullable String fileOwner;
 
-	AlreadyRunningException(Path path, OptionalLong holderPid) {
-		this(path, holderPid, null);
-	}
-
-	AlreadyRunningException(Path path, OptionalLong holderPid, @Nullable String fileOwner) {
-		super(message(path, holderPid) + ((fileOwner != null) ? "; the file is owned by " + fileOwner
-				+ ", not by this process's user" : ""), path, "lock", "EWOULDBLOCK", null);
-		this.holderPid = holderPid;
-		this.thisProcess = holderPid.isPresent() && holderPid.getAsLong() == ProcessHandle.current().pid();
+	AlreadyRunningException(Path path, PidFileHolder holder, @Nullable String fileOwner) {
+		super("Pid file " + path + " is locked by " + holder.describe() + ((fileOwner != null)
+				? "; the file is owned by " + fileOwner + ", not by this process's user" : ""), path, "lock",
+				"EWOULDBLOCK", null);
+		this.holder = holder;
 		this.fileOwner = fileOwner;
 	}
 
-	private static String message(Path path, OptionalLong holderPid) {
-		if (holderPid.isEmpty()) {
-			return "Pid file " + path + " is locked by another process (pid unknown)";
-		}
-		long pid = holderPid.getAsLong();
-		if (pid == ProcessHandle.current().pid()) {
-			return "Pid file " + path + " is locked by this process (PID " + pid + ") through another open of the file";
-		}
-		return "Pid file " + path + " is locked by PID " + pid;
+	/**
+	 * Who holds the lock, as far as it could be confirmed.
+	 * @return the holder
+	 */
+	public PidFileHolder getHolder() {
+		return this.holder;
 	}
 
 	/**
-	 * The process that holds the lock, from the file's content or, where that names no one,
-	 * from {@code /proc/locks}.
+	 * The process that holds the lock, as this JVM's own record or {@code /proc/locks} names
+	 * it; where a system has no such list, the live process that the file names (see
+	 * {@link #getHolder()} for which).
 	 * @return the holder's pid, if it could be told
 	 */
 	public OptionalLong getHolderPid() {
-		return this.holderPid;
+		return this.holder.pid();
 	}
 
 	/**
@@ -58,7 +50,7 @@ public final class AlreadyRunningException extends PidFileException {
 	 * @return {@code true} if this process holds the lock
 	 */
 	public boolean isHeldByThisProcess() {
-		return this.thisProcess;
+		return this.holder.kind() == PidFileHolder.Kind.THIS_PROCESS;
 	}
 
 	/**

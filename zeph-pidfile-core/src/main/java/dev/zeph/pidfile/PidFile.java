@@ -4,6 +4,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -37,6 +39,14 @@ public final class PidFile implements AutoCloseable {
 
 	private static final int FILE_MODE = 0644;
 
+	/**
+	 * The files this JVM's pid files hold, by device and inode: the one record that tells
+	 * "this process holds it" apart from a pid in the file that merely equals ours, as two
+	 * containers' pid 1 do. An inode stays ours while its descriptor is open, so it cannot be
+	 * reused while it is listed here.
+	 */
+	private static final Set<FileKey> HELD_HERE = ConcurrentHashMap.newKeySet();
+
 	private final Path path;
 
 	private final NativeAccess nativeAccess;
@@ -62,6 +72,7 @@ public final class PidFile implements AutoCloseable {
 		this.pid = pid;
 		this.acquiredAt = Instant.now();
 		this.previousPid = previousPid;
+		HELD_HERE.add(new FileKey(locked.device(), locked.inode()));
 	}
 
 	/**
@@ -158,9 +169,9 @@ public final class PidFile implements AutoCloseable {
 				throw heldOrUnsafe(nativeAccess, path, ex);
 			}
 			if (!nativeAccess.tryLock(fd, true)) {
-				HolderLookup.Result holder = new HolderLookup(nativeAccess, new ProcLocks()).find(fd, opened, true);
-				if (!holder.free()) {
-					throw new AlreadyRunningException(path, holder.holder());
+				PidFileHolder holder = new HolderLookup(nativeAccess, new ProcLocks()).find(fd, opened, true).holder();
+				if (holder != null) {
+					throw new AlreadyRunningException(path, holder, null);
 				}
 			}
 		}
@@ -219,15 +230,18 @@ public final class PidFile implements AutoCloseable {
 		catch (ErrnoException ex) {
 			// a file we may not even read: the kernel's lock table can still name its holder
 			OptionalLong holder = new ProcLocks().holders(status).exclusive();
-			return holder.isPresent() ? new AlreadyRunningException(path, holder, owner) : unsafe;
+			return holder.isPresent() ? new AlreadyRunningException(path,
+					new PidFileHolder((holder.getAsLong() == ProcessHandle.current().pid())
+							? PidFileHolder.Kind.THIS_PROCESS : PidFileHolder.Kind.PROCESS, holder, OptionalLong.empty()),
+					owner) : unsafe;
 		}
 		try {
 			FileStatus opened = nativeAccess.fstat(fd);
 			if (!opened.isSameFile(status)) {
 				return unsafe;
 			}
-			HolderLookup.Result holder = new HolderLookup(nativeAccess, new ProcLocks()).find(fd, opened, false);
-			return holder.free() ? unsafe : new AlreadyRunningException(path, holder.holder(), owner);
+			PidFileHolder holder = new HolderLookup(nativeAccess, new ProcLocks()).find(fd, opened, false).holder();
+			return (holder != null) ? new AlreadyRunningException(path, holder, owner) : unsafe;
 		}
 		catch (ErrnoException ex) {
 			return unsafe;
@@ -256,7 +270,7 @@ public final class PidFile implements AutoCloseable {
 		}
 		catch (ErrnoException ex) {
 			if (ex.is("ENOENT")) {
-				return new PidFileStatus(absolute, PidFileStatus.State.NOT_RUNNING, OptionalLong.empty());
+				return new PidFileStatus(absolute, PidFileStatus.State.NOT_RUNNING, OptionalLong.empty(), null);
 			}
 			throw (ex.is("ELOOP")) ? new PathSafety(nativeAccess, absolute).symbolicLink("open", "ELOOP")
 					: failure(absolute, "open", ex);
@@ -266,9 +280,9 @@ public final class PidFile implements AutoCloseable {
 			if (!opened.isRegularFile()) {
 				throw new UnsafePidFileException(absolute, "fstat", "it is " + opened.typeName(), null);
 			}
-			HolderLookup.Result holder = new HolderLookup(nativeAccess, new ProcLocks()).find(fd, opened, false);
-			if (!holder.free()) {
-				return new PidFileStatus(absolute, PidFileStatus.State.RUNNING, holder.holder());
+			PidFileHolder holder = new HolderLookup(nativeAccess, new ProcLocks()).find(fd, opened, false).holder();
+			if (holder != null) {
+				return new PidFileStatus(absolute, PidFileStatus.State.RUNNING, holder.pid(), holder);
 			}
 			byte[] content = new byte[PidContent.MAX_LENGTH + 1];
 			int length = nativeAccess.pread(fd, content, 0);
@@ -276,8 +290,8 @@ public final class PidFile implements AutoCloseable {
 				throw new NotAPidFileException(absolute, "read");
 			}
 			OptionalLong pid = PidContent.pid(content, length);
-			return new PidFileStatus(absolute, pid.isPresent() ? PidFileStatus.State.STALE
-					: PidFileStatus.State.NOT_RUNNING, pid);
+			return new PidFileStatus(absolute,
+					pid.isPresent() ? PidFileStatus.State.STALE : PidFileStatus.State.NOT_RUNNING, pid, null);
 		}
 		catch (ErrnoException ex) {
 			throw failure(absolute, "inspect", ex);
@@ -387,8 +401,16 @@ public final class PidFile implements AutoCloseable {
 			throw failure(this.path, "remove", ex);
 		}
 		finally {
+			HELD_HERE.remove(new FileKey(this.locked.device(), this.locked.inode()));
 			this.nativeAccess.close(this.fd);
 		}
+	}
+
+	/**
+	 * Whether one of this JVM's pid files holds the lock of the file.
+	 */
+	static boolean isHeldHere(FileStatus file) {
+		return !HELD_HERE.isEmpty() && HELD_HERE.contains(new FileKey(file.device(), file.inode()));
 	}
 
 	@Override
@@ -416,6 +438,10 @@ public final class PidFile implements AutoCloseable {
 
 	private static PidFileException failure(Path path, String operation, ErrnoException ex) {
 		return new PidFileException(path, operation, ex.error());
+	}
+
+	private record FileKey(long device, long inode) {
+
 	}
 
 	/**

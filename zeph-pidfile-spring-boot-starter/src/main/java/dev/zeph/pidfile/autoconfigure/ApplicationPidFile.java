@@ -7,6 +7,7 @@ import java.util.OptionalLong;
 import dev.zeph.pidfile.AlreadyRunningException;
 import dev.zeph.pidfile.PidFile;
 import dev.zeph.pidfile.PidFileException;
+import dev.zeph.pidfile.PidFileHolder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -113,7 +114,7 @@ public final class ApplicationPidFile {
 			return OwnershipCheck.recovered(ownership, reacquired.previousPid());
 		}
 		catch (AlreadyRunningException ex) {
-			return OwnershipCheck.lost(ownership, ex.getHolderPid(), ex.getMessage());
+			return OwnershipCheck.lost(ownership, confirmedHolder(ex), ex.getMessage());
 		}
 		catch (PidFileException ex) {
 			return OwnershipCheck.lost(ownership, OptionalLong.empty(), ex.getMessage());
@@ -140,6 +141,12 @@ public final class ApplicationPidFile {
 			logger.warn("Released the lock on pid file " + this.path + " but could not remove the file: "
 					+ ex.getMessage());
 		}
+	}
+
+	private static OptionalLong confirmedHolder(AlreadyRunningException ex) {
+		PidFileHolder.Kind kind = ex.getHolder().kind();
+		return (kind == PidFileHolder.Kind.PROCESS || kind == PidFileHolder.Kind.THIS_PROCESS) ? ex.getHolderPid()
+				: OptionalLong.empty();
 	}
 
 	private static void closeQuietly(PidFile pidFile) {

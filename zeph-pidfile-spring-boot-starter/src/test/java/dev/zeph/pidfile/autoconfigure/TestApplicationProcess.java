@@ -27,7 +27,16 @@ final class TestApplicationProcess implements AutoCloseable {
 	}
 
 	static TestApplicationProcess start(Path output, List<String> jvmOptions, String... args) throws IOException {
-		List<String> command = new ArrayList<>();
+		return start(output, List.of(), jvmOptions, args);
+	}
+
+	/**
+	 * Start the application through a launcher, such as {@code unshare}, that runs the
+	 * command after it.
+	 */
+	static TestApplicationProcess start(Path output, List<String> launcher, List<String> jvmOptions, String... args)
+			throws IOException {
+		List<String> command = new ArrayList<>(launcher);
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		if (Runtime.version().feature() >= 22) {
 			command.add("--enable-native-access=ALL-UNNAMED");
@@ -70,7 +79,8 @@ final class TestApplicationProcess implements AutoCloseable {
 	 * Wait until the application has started; fail with its output if it exits first.
 	 */
 	TestApplicationProcess awaitStarted() throws InterruptedException {
-		String started = PidFileTestApplication.STARTED + pid();
+		// through a launcher, the pid the application prints is not ours to know
+		String started = PidFileTestApplication.STARTED;
 		Polling.await(() -> output().contains(started) || !isAlive(), "the application to start");
 		if (!output().contains(started)) {
 			throw new AssertionError("The application exited with " + this.process.exitValue()
