@@ -23,8 +23,9 @@ class UnsafePidFileFailureAnalyzer extends AbstractFailureAnalyzer<UnsafePidFile
 		String action = cause.getDirectory()
 			.map((directory) -> "Fix the owner or the mode of " + directory + ", or set 'zeph.pidfile.path' to a file"
 					+ " in another directory. ")
-			.orElseGet(() -> "No process holds a lock on what is at " + cause.getPath() + ": remove it if it is not"
-					+ " needed, or set 'zeph.pidfile.path' to another file. ")
+			.orElseGet(() -> "Nothing holds a pid file's lock on what is at " + cause.getPath() + " (a held one is"
+					+ " reported as already running, never as unsafe): remove it if nothing needs it, or set"
+					+ " 'zeph.pidfile.path' to another file. ")
 				+ rule;
 		return new FailureAnalysis(description, action, cause);
 	}

@@ -22,7 +22,9 @@ class UnsafePidFileFailureAnalyzerTests {
 		assertThat(analysis).isNotNull();
 		assertThat(analysis.getDescription()).contains("/tmp/demo.pid is not safe to use: it is a symbolic link")
 			.contains("left unchanged");
-		assertThat(analysis.getAction()).contains("zeph.pidfile.path").contains("regular file with one link");
+		assertThat(analysis.getAction()).contains("zeph.pidfile.path")
+			.contains("regular file with one link")
+			.contains("a held one is reported as already running, never as unsafe");
 	}
 
 	@Test
