@@ -1,7 +1,10 @@
 package dev.zeph.pidfile;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalLong;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Another open file description holds the lock on the pid file: another process, or another
@@ -11,34 +14,34 @@ public final class AlreadyRunningException extends PidFileException {
 
 	private static final long serialVersionUID = 1L;
 
-	private final OptionalLong holderPid;
+	private final PidFileHolder holder;
 
-	private final boolean thisProcess;
+	private final @Nullable String fileOwner;
 
-	AlreadyRunningException(Path path, OptionalLong holderPid) {
-		super(message(path, holderPid), path, "lock", "EWOULDBLOCK", null);
-		this.holderPid = holderPid;
-		this.thisProcess = holderPid.isPresent() && holderPid.getAsLong() == ProcessHandle.current().pid();
-	}
-
-	private static String message(Path path, OptionalLong holderPid) {
-		if (holderPid.isEmpty()) {
-			return "Pid file " + path + " is locked by another process (pid unknown)";
-		}
-		long pid = holderPid.getAsLong();
-		if (pid == ProcessHandle.current().pid()) {
-			return "Pid file " + path + " is locked by this process (PID " + pid + ") through another open of the file";
-		}
-		return "Pid file " + path + " is locked by PID " + pid;
+	AlreadyRunningException(Path path, PidFileHolder holder, @Nullable String fileOwner) {
+		super("Pid file " + path + " is locked by " + holder.describe() + ((fileOwner != null)
+				? "; the file is owned by " + fileOwner + ", not by this process's user" : ""), path, "lock",
+				"EWOULDBLOCK", null);
+		this.holder = holder;
+		this.fileOwner = fileOwner;
 	}
 
 	/**
-	 * The process that holds the lock, from the file's content or, where that names no one,
-	 * from {@code /proc/locks}.
+	 * Who holds the lock, as far as it could be confirmed.
+	 * @return the holder
+	 */
+	public PidFileHolder getHolder() {
+		return this.holder;
+	}
+
+	/**
+	 * The process that holds the lock, as this JVM's own record or {@code /proc/locks} names
+	 * it; where a system has no such list, the live process that the file names (see
+	 * {@link #getHolder()} for which).
 	 * @return the holder's pid, if it could be told
 	 */
 	public OptionalLong getHolderPid() {
-		return this.holderPid;
+		return this.holder.pid();
 	}
 
 	/**
@@ -47,7 +50,17 @@ public final class AlreadyRunningException extends PidFileException {
 	 * @return {@code true} if this process holds the lock
 	 */
 	public boolean isHeldByThisProcess() {
-		return this.thisProcess;
+		return this.holder.kind() == PidFileHolder.Kind.THIS_PROCESS;
+	}
+
+	/**
+	 * The file's owner, such as {@code uid 1001 (alice)}, when it is not this process's user:
+	 * a file this process must not write is still another instance's while its lock is held,
+	 * so the lock is looked at before the ownership.
+	 * @return the owner, if it is another user
+	 */
+	public Optional<String> getFileOwner() {
+		return Optional.ofNullable(this.fileOwner);
 	}
 
 }

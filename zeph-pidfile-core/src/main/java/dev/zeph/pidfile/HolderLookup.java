@@ -3,25 +3,28 @@ package dev.zeph.pidfile;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who holds the lock on a file we could not lock.
  * <p>
- * When our shared probe was refused (an {@code inspect}), the holder holds an exclusive lock,
- * and the file's content answers first, as in FreeBSD's pidfile(3): a holder writes its pid
- * right after taking the lock, so a pid that names a live process is taken as the holder. That
- * costs one {@code kill(pid, 0)} instead of a read of {@code /proc/locks}, which can take
- * milliseconds when the kernel waits for an RCU grace period to list its locks. It names the
- * wrong process only if a holder that writes no pid (such as {@code flock(1)}) holds a stale
- * file whose dead writer's pid was reused meanwhile.
+ * A holder is named only where it is confirmed: by this JVM's own record of the files its
+ * {@link PidFile}s hold, else by the kernel's {@code /proc/locks}, which names the process
+ * that took the lock. The pid written in the file is never taken as the holder on its own
+ * where that list can be read: across pid namespaces (containers sharing a volume) it names
+ * an unrelated process here, often pid 1, or this very process. A lock that the list shows
+ * nobody holding is held by a process outside this pid namespace, since the kernel lists only
+ * the locks of processes the reader can see. Only where there is no list at all (macOS) is a
+ * live process that the file names reported, as unconfirmed.
  * <p>
- * Otherwise, and whenever the content names no live process, the kernel's {@code /proc/locks}
- * names the process that took the lock, and the content is read again, for about 100 ms, while
- * it is empty or half-written. Two kinds of holder are waited out rather than reported at
- * once: a holder of only a shared lock (somebody's "is it running?" probe, which would make an
- * {@code acquire} fail for a moment), and an exclusive holder that has not written its pid (a
- * pid file instance between its lock and its write, or systemd-tmpfiles locking a stale file
- * for the moment before it deletes it).
+ * The lock is tried again between looks, and the content read again, for about 100 ms. Two
+ * kinds of holder are waited out rather than reported at once: a holder of only a shared lock
+ * (somebody's "is it running?" probe, which would make an {@code acquire} fail for a moment),
+ * and an exclusive holder that has not written its pid (a pid file instance between its lock
+ * and its write, or systemd-tmpfiles locking a stale file for the moment before it deletes
+ * it).
  */
 final class HolderLookup {
 
@@ -33,9 +36,13 @@ final class HolderLookup {
 	/** About 150 ms for a holder that wrote nothing to go away or to write. */
 	private static final int SILENT_HOLDER_ATTEMPTS = 30;
 
+	private static final long OUR_PID = ProcessHandle.current().pid();
+
 	private final NativeAccess nativeAccess;
 
 	private final Function<FileStatus, ProcLocks.Holders> lockTable;
+
+	private final Predicate<FileStatus> heldHere;
 
 	HolderLookup(NativeAccess nativeAccess, ProcLocks procLocks) {
 		this(nativeAccess, procLocks::holders);
@@ -44,6 +51,7 @@ final class HolderLookup {
 	HolderLookup(NativeAccess nativeAccess, Function<FileStatus, ProcLocks.Holders> lockTable) {
 		this.nativeAccess = nativeAccess;
 		this.lockTable = lockTable;
+		this.heldHere = PidFile::isHeldHere;
 	}
 
 	/**
@@ -60,26 +68,45 @@ final class HolderLookup {
 				return Result.FREE;
 			}
 			OptionalLong written = written(fd, buffer);
-			// a shared lock conflicts only with an exclusive one: whoever holds it is no mere prober
-			if (!exclusive && written.isPresent() && this.nativeAccess.isAlive(written.getAsLong())) {
-				return new Result(false, written);
+			if (this.heldHere.test(file)) {
+				return held(PidFileHolder.Kind.THIS_PROCESS, OptionalLong.of(OUR_PID), written);
 			}
-			ProcLocks.Holders holders = this.lockTable.apply(file);
-			if (holders.exclusive().isPresent()) {
-				if (holders.exclusive().equals(written) || attempt >= SILENT_HOLDER_ATTEMPTS) {
-					return new Result(false, holders.exclusive());
-				}
-			}
-			else if (holders.onlyShared()) {
-				if (attempt >= CONTENT_ATTEMPTS) {
-					return new Result(false, OptionalLong.empty());
-				}
-			}
-			else if (written.isPresent() || attempt >= CONTENT_ATTEMPTS) {
-				return new Result(false, written);
+			Result result = look(this.lockTable.apply(file), written, attempt);
+			if (result != null) {
+				return result;
 			}
 			pause();
 		}
+	}
+
+	private @Nullable Result look(ProcLocks.Holders holders, OptionalLong written, int attempt) {
+		if (!holders.known()) {
+			// no lock list: only the file can name the holder, and only as what the file says
+			if (written.isPresent() && written.getAsLong() != OUR_PID
+					&& this.nativeAccess.isAlive(written.getAsLong())) {
+				return held(PidFileHolder.Kind.UNCONFIRMED, written, written);
+			}
+			return (attempt >= CONTENT_ATTEMPTS) ? held(PidFileHolder.Kind.UNKNOWN, OptionalLong.empty(), written)
+					: null;
+		}
+		if (holders.exclusive().isPresent()) {
+			OptionalLong holder = holders.exclusive();
+			if (holder.getAsLong() == OUR_PID) {
+				return held(PidFileHolder.Kind.THIS_PROCESS, holder, written);
+			}
+			// a holder that did not write its pid may be about to let go: wait it out for a while
+			return (holder.equals(written) || attempt >= SILENT_HOLDER_ATTEMPTS)
+					? held(PidFileHolder.Kind.PROCESS, holder, written) : null;
+		}
+		if (attempt < CONTENT_ATTEMPTS) {
+			return null;
+		}
+		return held(holders.none() ? PidFileHolder.Kind.NOT_VISIBLE : PidFileHolder.Kind.UNKNOWN,
+				OptionalLong.empty(), written);
+	}
+
+	private static Result held(PidFileHolder.Kind kind, OptionalLong pid, OptionalLong written) {
+		return new Result(false, new PidFileHolder(kind, pid, written));
 	}
 
 	private OptionalLong written(int fd, byte[] buffer) throws ErrnoException {
@@ -98,11 +125,11 @@ final class HolderLookup {
 
 	/**
 	 * @param free whether the lock is now ours
-	 * @param holder the holder's pid when not free, if it could be told
+	 * @param holder who holds it when not free
 	 */
-	record Result(boolean free, OptionalLong holder) {
+	record Result(boolean free, @Nullable PidFileHolder holder) {
 
-		static final Result FREE = new Result(true, OptionalLong.empty());
+		static final Result FREE = new Result(true, null);
 
 	}
 

@@ -1,5 +1,8 @@
 package dev.zeph.pidfile;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -29,32 +32,79 @@ final class PathSafety {
 	}
 
 	/**
-	 * Create missing parent directories (0755, less the umask) and refuse a parent that others
-	 * may write to without the sticky bit: there, anyone could replace the pid file.
+	 * Check the directories above the file from the root down, as systemd does for
+	 * {@code PIDFile=}, then create the missing ones (0755, less the umask). Each directory
+	 * must keep others from replacing what is inside it: not writable by others unless
+	 * sticky, and, below a directory of root or of our own user, owned by root or by our own
+	 * user, since another user could swap anything in a directory of theirs.
 	 */
 	void prepareParent() throws PidFileException {
 		Path parent = this.path.getParent();
 		if (parent == null) {
 			return;
 		}
-		FileStatus status = stat(parent);
-		if (status == null) {
-			createDirectories(parent);
-			status = stat(parent);
+		Deque<Path> chain = new ArrayDeque<>();
+		for (Path directory = parent; directory != null; directory = directory.getParent()) {
+			chain.push(directory);
+		}
+		FileStatus above = null;
+		for (Path directory : chain) {
+			FileStatus status = stat(directory);
 			if (status == null) {
-				throw new PidFileException("Cannot create directory " + parent + " for pid file " + this.path
-						+ ": it vanished right after it was created", this.path, "create directory", "ENOENT", null);
+				createDirectories(parent);
+				checkIsDirectory(parent, stat(parent));
+				return;
 			}
+			checkIsDirectory(directory, status);
+			checkDirectory(directory, status, above);
+			above = status;
+		}
+	}
+
+	private void checkIsDirectory(Path directory, @Nullable FileStatus status) throws PidFileException {
+		if (status == null) {
+			throw new PidFileException("Cannot create directory " + directory + " for pid file " + this.path
+					+ ": it vanished right after it was created", this.path, "create directory", "ENOENT", null);
 		}
 		if (!status.isDirectory()) {
-			throw new PidFileException("Cannot use pid file " + this.path + ": its parent " + parent + " is "
+			throw new PidFileException("Cannot use pid file " + this.path + ": " + directory + " is "
 					+ status.typeName() + ", not a directory (ENOTDIR)", this.path, "stat", "ENOTDIR", null);
 		}
+	}
+
+	private void checkDirectory(Path directory, FileStatus status, @Nullable FileStatus above)
+			throws UnsafePidFileException {
 		if (status.isWritableByOthers() && !status.isSticky()) {
-			throw new UnsafePidFileException(this.path, "stat",
-					"its directory " + parent + " is writable by others and not sticky (mode "
-							+ Integer.toOctalString(status.mode() & 07777) + "), so anyone could replace the file",
-					null);
+			throw new UnsafePidFileException(this.path, "stat", "its directory " + describe(directory, status)
+					+ " is writable by others and not sticky, so anyone could replace the file", null, directory);
+		}
+		if (above != null && isTrusted(above.uid()) && !isTrusted(status.uid())) {
+			throw new UnsafePidFileException(this.path, "stat", "its directory " + describe(directory, status)
+					+ " belongs to another user than this process's effective uid " + this.euid
+					+ ", who could replace the file (an unsafe path transition)", null, directory);
+		}
+	}
+
+	private boolean isTrusted(int uid) {
+		return uid == 0 || uid == this.euid;
+	}
+
+	private static String describe(Path directory, FileStatus status) {
+		return directory + " (owner " + owner(directory, status.uid()) + ", mode "
+				+ Integer.toOctalString(status.mode() & 07777) + ")";
+	}
+
+	/**
+	 * A file's owner for a message: {@code uid 1001 (alice)}, or only the uid where it has no
+	 * name.
+	 */
+	static String owner(Path file, int uid, LinkOption... options) {
+		try {
+			String name = Files.getOwner(file, options).getName();
+			return name.equals(Integer.toString(uid)) ? "uid " + uid : "uid " + uid + " (" + name + ")";
+		}
+		catch (IOException | UnsupportedOperationException | SecurityException ex) {
+			return "uid " + uid;
 		}
 	}
 
@@ -75,7 +125,9 @@ final class PathSafety {
 		}
 		if (status.uid() != this.euid) {
 			throw new UnsafePidFileException(this.path, operation,
-					"it is owned by uid " + status.uid() + ", not by this process's effective uid " + this.euid, null);
+					"it is owned by " + owner(this.path, status.uid(), LinkOption.NOFOLLOW_LINKS)
+							+ ", not by this process's effective uid " + this.euid,
+					null);
 		}
 		if (status.isWritableByOthers()) {
 			throw new UnsafePidFileException(this.path, operation,

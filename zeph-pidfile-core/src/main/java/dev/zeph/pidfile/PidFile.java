@@ -1,8 +1,11 @@
 package dev.zeph.pidfile;
 
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -36,6 +39,14 @@ public final class PidFile implements AutoCloseable {
 
 	private static final int FILE_MODE = 0644;
 
+	/**
+	 * The files this JVM's pid files hold, by device and inode: the one record that tells
+	 * "this process holds it" apart from a pid in the file that merely equals ours, as two
+	 * containers' pid 1 do. An inode stays ours while its descriptor is open, so it cannot be
+	 * reused while it is listed here.
+	 */
+	private static final Set<FileKey> HELD_HERE = ConcurrentHashMap.newKeySet();
+
 	private final Path path;
 
 	private final NativeAccess nativeAccess;
@@ -61,6 +72,7 @@ public final class PidFile implements AutoCloseable {
 		this.pid = pid;
 		this.acquiredAt = Instant.now();
 		this.previousPid = previousPid;
+		HELD_HERE.add(new FileKey(locked.device(), locked.inode()));
 	}
 
 	/**
@@ -80,7 +92,12 @@ public final class PidFile implements AutoCloseable {
 		Path absolute = path.toAbsolutePath();
 		NativeAccess nativeAccess = NativeAccessLoader.get(absolute);
 		PathSafety safety = new PathSafety(nativeAccess, absolute);
-		safety.prepareParent();
+		try {
+			safety.prepareParent();
+		}
+		catch (UnsafePidFileException ex) {
+			throw heldOrUnsafe(nativeAccess, absolute, ex);
+		}
 		String file = absolute.toString();
 		long pid = ProcessHandle.current().pid();
 		for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -103,7 +120,12 @@ public final class PidFile implements AutoCloseable {
 					throw (createFailure.is("ELOOP")) ? safety.symbolicLink("create", "ELOOP")
 							: failure(absolute, "create", createFailure);
 				}
-				safety.checkFile(existing, "lstat");
+				try {
+					safety.checkFile(existing, "lstat");
+				}
+				catch (UnsafePidFileException ex) {
+					throw heldOrUnsafe(nativeAccess, absolute, ex);
+				}
 				try {
 					fd = nativeAccess.open(file, true);
 				}
@@ -142,11 +164,16 @@ public final class PidFile implements AutoCloseable {
 		FileStatus opened;
 		try {
 			opened = nativeAccess.fstat(fd);
-			safety.checkFile(opened, "fstat");
+			try {
+				safety.checkFile(opened, "fstat");
+			}
+			catch (UnsafePidFileException ex) {
+				throw heldOrUnsafe(nativeAccess, path, ex);
+			}
 			if (!nativeAccess.tryLock(fd, true)) {
-				HolderLookup.Result holder = new HolderLookup(nativeAccess, new ProcLocks()).find(fd, opened, true);
-				if (!holder.free()) {
-					throw new AlreadyRunningException(path, holder.holder());
+				PidFileHolder holder = new HolderLookup(nativeAccess, new ProcLocks()).find(fd, opened, true).holder();
+				if (holder != null) {
+					throw new AlreadyRunningException(path, holder, null);
 				}
 			}
 		}
@@ -179,6 +206,54 @@ public final class PidFile implements AutoCloseable {
 	}
 
 	/**
+	 * The refusal for a path we must not use. While a process holds the lock of the regular
+	 * file there, another instance is running, whoever owns the file or its directory; only an
+	 * unlocked file is unsafe. The probe opens the file read-only and takes a shared lock for
+	 * the moment of the look: nothing is written, truncated or removed.
+	 */
+	private static PidFileException heldOrUnsafe(NativeAccess nativeAccess, Path path,
+			UnsafePidFileException unsafe) {
+		FileStatus status;
+		int fd;
+		try {
+			status = nativeAccess.lstat(path.toString());
+			if (status == null || !status.isRegularFile()) {
+				return unsafe;
+			}
+		}
+		catch (ErrnoException ex) {
+			return unsafe;
+		}
+		String owner = (status.uid() != nativeAccess.geteuid())
+				? PathSafety.owner(path, status.uid(), LinkOption.NOFOLLOW_LINKS) : null;
+		try {
+			fd = nativeAccess.open(path.toString(), false);
+		}
+		catch (ErrnoException ex) {
+			// a file we may not even read: the kernel's lock table can still name its holder
+			OptionalLong holder = new ProcLocks().holders(status).exclusive();
+			return holder.isPresent() ? new AlreadyRunningException(path,
+					new PidFileHolder((holder.getAsLong() == ProcessHandle.current().pid())
+							? PidFileHolder.Kind.THIS_PROCESS : PidFileHolder.Kind.PROCESS, holder, OptionalLong.empty()),
+					owner) : unsafe;
+		}
+		try {
+			FileStatus opened = nativeAccess.fstat(fd);
+			if (!opened.isSameFile(status)) {
+				return unsafe;
+			}
+			PidFileHolder holder = new HolderLookup(nativeAccess, new ProcLocks()).find(fd, opened, false).holder();
+			return (holder != null) ? new AlreadyRunningException(path, holder, owner) : unsafe;
+		}
+		catch (ErrnoException ex) {
+			return unsafe;
+		}
+		finally {
+			nativeAccess.close(fd);
+		}
+	}
+
+	/**
 	 * Tell what a pid file this process does not hold says, by probing its lock with a
 	 * shared {@code flock}: never by asking whether the pid in it is alive, since pids are
 	 * reused. Nothing is created or written.
@@ -197,7 +272,7 @@ public final class PidFile implements AutoCloseable {
 		}
 		catch (ErrnoException ex) {
 			if (ex.is("ENOENT")) {
-				return new PidFileStatus(absolute, PidFileStatus.State.NOT_RUNNING, OptionalLong.empty());
+				return new PidFileStatus(absolute, PidFileStatus.State.NOT_RUNNING, OptionalLong.empty(), null);
 			}
 			throw (ex.is("ELOOP")) ? new PathSafety(nativeAccess, absolute).symbolicLink("open", "ELOOP")
 					: failure(absolute, "open", ex);
@@ -207,9 +282,9 @@ public final class PidFile implements AutoCloseable {
 			if (!opened.isRegularFile()) {
 				throw new UnsafePidFileException(absolute, "fstat", "it is " + opened.typeName(), null);
 			}
-			HolderLookup.Result holder = new HolderLookup(nativeAccess, new ProcLocks()).find(fd, opened, false);
-			if (!holder.free()) {
-				return new PidFileStatus(absolute, PidFileStatus.State.RUNNING, holder.holder());
+			PidFileHolder holder = new HolderLookup(nativeAccess, new ProcLocks()).find(fd, opened, false).holder();
+			if (holder != null) {
+				return new PidFileStatus(absolute, PidFileStatus.State.RUNNING, holder.pid(), holder);
 			}
 			byte[] content = new byte[PidContent.MAX_LENGTH + 1];
 			int length = nativeAccess.pread(fd, content, 0);
@@ -217,8 +292,8 @@ public final class PidFile implements AutoCloseable {
 				throw new NotAPidFileException(absolute, "read");
 			}
 			OptionalLong pid = PidContent.pid(content, length);
-			return new PidFileStatus(absolute, pid.isPresent() ? PidFileStatus.State.STALE
-					: PidFileStatus.State.NOT_RUNNING, pid);
+			return new PidFileStatus(absolute,
+					pid.isPresent() ? PidFileStatus.State.STALE : PidFileStatus.State.NOT_RUNNING, pid, null);
 		}
 		catch (ErrnoException ex) {
 			throw failure(absolute, "inspect", ex);
@@ -328,8 +403,16 @@ public final class PidFile implements AutoCloseable {
 			throw failure(this.path, "remove", ex);
 		}
 		finally {
+			HELD_HERE.remove(new FileKey(this.locked.device(), this.locked.inode()));
 			this.nativeAccess.close(this.fd);
 		}
+	}
+
+	/**
+	 * Whether one of this JVM's pid files holds the lock of the file.
+	 */
+	static boolean isHeldHere(FileStatus file) {
+		return !HELD_HERE.isEmpty() && HELD_HERE.contains(new FileKey(file.device(), file.inode()));
 	}
 
 	@Override
@@ -357,6 +440,10 @@ public final class PidFile implements AutoCloseable {
 
 	private static PidFileException failure(Path path, String operation, ErrnoException ex) {
 		return new PidFileException(path, operation, ex.error());
+	}
+
+	private record FileKey(long device, long inode) {
+
 	}
 
 	/**

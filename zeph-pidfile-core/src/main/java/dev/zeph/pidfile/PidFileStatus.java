@@ -3,16 +3,20 @@ package dev.zeph.pidfile;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What {@link PidFile#inspect(Path)} found at a path this process does not hold. Decided by
  * probing the lock, never by asking whether the pid in the file is alive: pids are reused.
  *
  * @param path the pid file's path
  * @param state what was found
- * @param pid the holder's pid when {@link State#RUNNING}, the dead holder's pid when
- * {@link State#STALE}; empty when it could not be told
+ * @param pid the holder's pid when {@link State#RUNNING} (as {@link PidFileHolder#pid()}),
+ * the dead holder's pid when {@link State#STALE}; empty when it could not be told
+ * @param holder who holds the lock, as far as it could be confirmed, when
+ * {@link State#RUNNING}
  */
-public record PidFileStatus(Path path, State state, OptionalLong pid) {
+public record PidFileStatus(Path path, State state, OptionalLong pid, @Nullable PidFileHolder holder) {
 
 	/**
 	 * What a path can hold.

@@ -114,7 +114,7 @@ final class ProcLocks {
 		if (exclusiveInodeMatches == 1 && exclusiveOnInode > 0) {
 			return new Holders(true, OptionalLong.of(exclusiveOnInode), shared);
 		}
-		return new Holders(true, OptionalLong.empty(), shared);
+		return new Holders(true, OptionalLong.empty(), shared, exclusiveInodeMatches > 0);
 	}
 
 	/**
@@ -184,10 +184,24 @@ final class ProcLocks {
 	 * @param known whether {@code /proc/locks} could be read at all
 	 * @param exclusive the pid that holds an exclusive flock, if one was found
 	 * @param shared whether someone holds a shared flock (a short-lived probe, usually)
+	 * @param ambiguous whether exclusive flocks were found on files of that inode number
+	 * that the device could not tell apart
 	 */
-	record Holders(boolean known, OptionalLong exclusive, boolean shared) {
+	record Holders(boolean known, OptionalLong exclusive, boolean shared, boolean ambiguous) {
 
-		static final Holders UNKNOWN = new Holders(false, OptionalLong.empty(), false);
+		static final Holders UNKNOWN = new Holders(false, OptionalLong.empty(), false, false);
+
+		Holders(boolean known, OptionalLong exclusive, boolean shared) {
+			this(known, exclusive, shared, false);
+		}
+
+		/**
+		 * Whether the list was read and names nobody at all for the file: whoever holds the
+		 * lock is not visible here.
+		 */
+		boolean none() {
+			return this.known && this.exclusive.isEmpty() && !this.shared && !this.ambiguous;
+		}
 
 		/** Only shared locks: someone is probing, nobody is running. */
 		boolean onlyShared() {

@@ -13,13 +13,18 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link HolderLookup}: telling who holds a lock when the file does not say yet.
+ * Tests for {@link HolderLookup}: telling who holds a lock when the file does not say yet, or
+ * says what cannot be confirmed.
  * The other holder is a second open file description in this JVM; what it does between two
  * looks is played from the lock table callback, so that no test depends on timing.
  */
 class HolderLookupTests {
 
 	private static final ProcLocks.Holders NO_PROC_LOCKS = ProcLocks.Holders.UNKNOWN;
+
+	private static final ProcLocks.Holders NOBODY_LISTED = new ProcLocks.Holders(true, OptionalLong.empty(), false);
+
+	private static final long OUR_PID = ProcessHandle.current().pid();
 
 	@TempDir
 	Path temp;
@@ -47,19 +52,19 @@ class HolderLookupTests {
 	}
 
 	@Test
-	void findWhenContentArrivesLateShouldRetryUntilItIsWritten() throws Exception {
+	void findWithoutALockListWhenContentArrivesLateShouldNameTheLiveWriterUnconfirmed() throws Exception {
 		holdExclusive();
 		AtomicInteger looks = new AtomicInteger();
-		// a holder between its flock and its write, and no /proc/locks, as on macOS
+		// a holder between its flock and its write, and no /proc/locks, as on macOS; pid 1 is alive
 		HolderLookup lookup = new HolderLookup(this.nativeAccess, (file) -> {
 			if (looks.incrementAndGet() == 2) {
-				write("4242\n");
+				write("1\n");
 			}
 			return NO_PROC_LOCKS;
 		});
-		HolderLookup.Result result = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true);
-		assertThat(result.free()).isFalse();
-		assertThat(result.holder()).hasValue(4242);
+		PidFileHolder holder = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true).holder();
+		assertThat(holder.kind()).isEqualTo(PidFileHolder.Kind.UNCONFIRMED);
+		assertThat(holder.pid()).hasValue(1);
 		assertThat(looks).hasValue(3);
 	}
 
@@ -67,18 +72,58 @@ class HolderLookupTests {
 	void findWhenContentStaysEmptyWithoutProcLocksShouldReportPidUnknown() throws Exception {
 		holdExclusive();
 		HolderLookup lookup = new HolderLookup(this.nativeAccess, (file) -> NO_PROC_LOCKS);
-		HolderLookup.Result result = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true);
-		assertThat(result.free()).isFalse();
-		assertThat(result.holder()).isEmpty();
+		PidFileHolder holder = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true).holder();
+		assertThat(holder.kind()).isEqualTo(PidFileHolder.Kind.UNKNOWN);
+		assertThat(holder.pid()).isEmpty();
 	}
 
 	@Test
-	void findWhenContentStaysEmptyShouldAskProcLocks() throws Exception {
+	void findWhenContentStaysEmptyShouldAskProcLocksAndNameThisProcess() throws Exception {
 		holdExclusive();
-		HolderLookup.Result result = new HolderLookup(this.nativeAccess, new ProcLocks()).find(this.waiter,
-				this.nativeAccess.fstat(this.waiter), true);
-		assertThat(result.free()).isFalse();
-		assertThat(result.holder()).hasValue(ProcessHandle.current().pid());
+		PidFileHolder holder = new HolderLookup(this.nativeAccess, new ProcLocks())
+			.find(this.waiter, this.nativeAccess.fstat(this.waiter), true)
+			.holder();
+		assertThat(holder.kind()).isEqualTo(PidFileHolder.Kind.THIS_PROCESS);
+		assertThat(holder.pid()).hasValue(OUR_PID);
+	}
+
+	@Test
+	void findWhenAPidFileOfThisJvmHoldsTheFileShouldNameThisProcessWithoutProcLocks() throws Exception {
+		Path path = this.temp.resolve("held.pid");
+		try (PidFile held = PidFile.acquire(path)) {
+			int fd = this.nativeAccess.open(path.toString(), false);
+			try {
+				AtomicInteger looks = new AtomicInteger();
+				HolderLookup lookup = new HolderLookup(this.nativeAccess, (file) -> {
+					looks.incrementAndGet();
+					return NOBODY_LISTED;
+				});
+				PidFileHolder holder = lookup.find(fd, this.nativeAccess.fstat(fd), false).holder();
+				assertThat(holder.kind()).isEqualTo(PidFileHolder.Kind.THIS_PROCESS);
+				assertThat(holder.pid()).hasValue(OUR_PID);
+				assertThat(looks).hasValue(0);
+			}
+			finally {
+				this.nativeAccess.close(fd);
+			}
+		}
+	}
+
+	@Test
+	void findWhenContentNamesThisProcessButProcLocksNamesNobodyShouldSayTheHolderIsNotVisible() throws Exception {
+		// another pid namespace's pid 1 holds it, and we are pid 1 too: the kernel lists none of its locks here
+		write(OUR_PID + "\n");
+		holdExclusive();
+		HolderLookup lookup = new HolderLookup(this.nativeAccess, (file) -> NOBODY_LISTED);
+		for (boolean exclusive : new boolean[] { true, false }) {
+			PidFileHolder holder = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), exclusive).holder();
+			assertThat(holder.kind()).isEqualTo(PidFileHolder.Kind.NOT_VISIBLE);
+			assertThat(holder.pid()).isEmpty();
+			assertThat(holder.writtenPid()).hasValue(OUR_PID);
+			assertThat(holder.describe()).startsWith("a process outside this pid namespace")
+				.contains("the file says PID " + OUR_PID + ", which may not be meaningful")
+				.doesNotContain("this process");
+		}
 	}
 
 	@Test
@@ -90,7 +135,9 @@ class HolderLookupTests {
 			looks.incrementAndGet();
 			return new ProcLocks.Holders(true, OptionalLong.of(4242), false);
 		});
-		assertThat(lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true).holder()).hasValue(4242);
+		PidFileHolder holder = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true).holder();
+		assertThat(holder.kind()).isEqualTo(PidFileHolder.Kind.PROCESS);
+		assertThat(holder.pid()).hasValue(4242);
 		assertThat(looks).hasValue(1);
 	}
 
@@ -126,21 +173,20 @@ class HolderLookupTests {
 				(file) -> new ProcLocks.Holders(true, OptionalLong.of(999), false));
 		HolderLookup.Result result = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true);
 		assertThat(result.free()).isFalse();
-		assertThat(result.holder()).hasValue(999);
+		assertThat(result.holder().pid()).hasValue(999);
+		assertThat(result.holder().writtenPid()).hasValue(4242);
 	}
 
 	@Test
-	void findForAProbeWhenContentNamesALiveProcessShouldAnswerWithoutProcLocks() throws Exception {
-		write(ProcessHandle.current().pid() + "\n");
+	void findForAProbeWhenContentNamesALiveProcessThatProcLocksDoesNotNameShouldNameTheLocker() throws Exception {
+		// pid 1 is alive, but it is not who holds the lock: the file's pid is never taken on trust
+		write("1\n");
 		holdExclusive();
-		AtomicInteger looks = new AtomicInteger();
-		HolderLookup lookup = new HolderLookup(this.nativeAccess, (file) -> {
-			looks.incrementAndGet();
-			return NO_PROC_LOCKS;
-		});
-		HolderLookup.Result result = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), false);
-		assertThat(result.holder()).hasValue(ProcessHandle.current().pid());
-		assertThat(looks).hasValue(0);
+		HolderLookup lookup = new HolderLookup(this.nativeAccess,
+				(file) -> new ProcLocks.Holders(true, OptionalLong.of(999), false));
+		PidFileHolder holder = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), false).holder();
+		assertThat(holder.kind()).isEqualTo(PidFileHolder.Kind.PROCESS);
+		assertThat(holder.pid()).hasValue(999);
 	}
 
 	@Test
@@ -151,14 +197,13 @@ class HolderLookupTests {
 		holdExclusive();
 		HolderLookup lookup = new HolderLookup(this.nativeAccess,
 				(file) -> new ProcLocks.Holders(true, OptionalLong.of(999), false));
-		HolderLookup.Result result = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), false);
-		assertThat(result.holder()).hasValue(999);
+		assertThat(lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), false).holder().pid()).hasValue(999);
 	}
 
 	@Test
 	void findForAnAcquireWhenContentNamesALiveProcessShouldStillAskProcLocks() throws Exception {
 		// a shared prober also refuses an exclusive lock: only the lock table can tell it from a holder
-		write(ProcessHandle.current().pid() + "\n");
+		write(OUR_PID + "\n");
 		assertThat(this.nativeAccess.tryLock(this.holder, false)).isTrue();
 		HolderLookup lookup = new HolderLookup(this.nativeAccess, (file) -> {
 			release();

@@ -130,6 +130,25 @@ class PidFileSafetyTests {
 	}
 
 	@Test
+	void acquireWhenContentIsZeroShouldRefuseAndLeaveTheFile() throws Exception {
+		// 0 names no process: such a file is someone's, not a stale pid file to take over
+		Path path = this.temp.resolve("app.pid");
+		Files.writeString(path, "0\n");
+		assertThatExceptionOfType(NotAPidFileException.class).isThrownBy(() -> PidFile.acquire(path));
+		assertThatExceptionOfType(NotAPidFileException.class).isThrownBy(() -> PidFile.inspect(path));
+		assertThat(path).hasContent("0");
+	}
+
+	@Test
+	void acquireWhenContentIsAtOrAbovePidMaxShouldRefuseAndLeaveTheFile() throws Exception {
+		long pidMax = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/kernel/pid_max")).get(0).trim());
+		Path path = this.temp.resolve("app.pid");
+		Files.writeString(path, pidMax + "\n");
+		assertThatExceptionOfType(NotAPidFileException.class).isThrownBy(() -> PidFile.acquire(path));
+		assertThat(path).hasContent(Long.toString(pidMax));
+	}
+
+	@Test
 	void acquireWhenContentIsLargeShouldRefuseAndLeaveContentUnchanged() throws Exception {
 		Path path = this.temp.resolve("data.bin");
 		byte[] content = new byte[1 << 16];
@@ -150,6 +169,72 @@ class PidFileSafetyTests {
 		assertThatExceptionOfType(UnsafePidFileException.class).isThrownBy(() -> PidFile.acquire(path))
 			.withMessageContaining("owned by uid 65534");
 		assertThat(path).isEmptyFile();
+	}
+
+	@Test
+	void acquireWhenAnotherUsersFileInTheirDirectoryIsLockedShouldReportAlreadyRunningNamingHolderAndOwner()
+			throws Exception {
+		assumeThat(OtherUser.available()).as("creating a user needs root, useradd and setpriv").isTrue();
+		Files.setPosixFilePermissions(this.temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+		try (OtherUser user = OtherUser.create()) {
+			Path directory = Files.createDirectory(this.temp.resolve("theirs"));
+			user.own(directory);
+			Path path = directory.resolve("app.pid");
+			Process holder = new ProcessBuilder(user.command("flock", path.toString(), "sleep", "300")).start();
+			try {
+				PidFileFlockInteropTests.awaitLocked(path);
+				// a live instance of another user: its file and directory are not ours, but it is running
+				assertThatExceptionOfType(AlreadyRunningException.class).isThrownBy(() -> PidFile.acquire(path))
+					.satisfies((ex) -> {
+						assertThat(ex.getHolderPid()).hasValue(holder.pid());
+						assertThat(ex.getFileOwner()).hasValue("uid " + user.uid() + " (" + user.name() + ")");
+						assertThat(ex.getMessage()).contains("PID " + holder.pid())
+							.contains("owned by uid " + user.uid());
+					});
+				assertThat(path).isEmptyFile();
+			}
+			finally {
+				ChildJvm.stop(holder);
+			}
+			// nobody holds it now: the same file is refused as unsafe, and left where it is
+			assertThatExceptionOfType(UnsafePidFileException.class).isThrownBy(() -> PidFile.acquire(path))
+				.satisfies((ex) -> assertThat(ex.getDirectory()).hasValue(directory));
+			assertThat(path).isEmptyFile();
+		}
+	}
+
+	@Test
+	void acquireWhenAnAncestorBelongsToAnotherUserShouldRefuseNamingItsOwnerAndModeAndCreateNothing()
+			throws Exception {
+		assumeThat(OtherUser.available()).as("creating a user needs root, useradd and setpriv").isTrue();
+		try (OtherUser user = OtherUser.create()) {
+			Path theirs = Files.createDirectory(this.temp.resolve("theirs"));
+			user.own(theirs);
+			Path path = theirs.resolve("run/app.pid");
+			assertThatExceptionOfType(UnsafePidFileException.class).isThrownBy(() -> PidFile.acquire(path))
+				.satisfies((ex) -> {
+					assertThat(ex.getDirectory()).hasValue(theirs);
+					assertThat(ex.getMessage()).contains(theirs + " (owner uid " + user.uid() + " (" + user.name()
+							+ "), mode 755)")
+						.contains("unsafe path transition");
+				});
+			assertThat(theirs.resolve("run")).doesNotExist();
+		}
+	}
+
+	@Test
+	void acquireWhenGrandparentIsWritableByOthersWithoutStickyShouldRefuseNamingIt() throws Exception {
+		Path shared = Files.createDirectory(this.temp.resolve("shared"));
+		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+		Path directory = Files.createDirectory(shared.resolve("app"));
+		Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+		Path path = directory.resolve("app.pid");
+		assertThatExceptionOfType(UnsafePidFileException.class).isThrownBy(() -> PidFile.acquire(path))
+			.satisfies((ex) -> {
+				assertThat(ex.getDirectory()).hasValue(shared);
+				assertThat(ex.getMessage()).contains(shared + " (owner uid ").contains("mode 777").contains("not sticky");
+			});
+		assertThat(path).doesNotExist();
 	}
 
 	@Test

@@ -13,12 +13,31 @@ public final class PidFileExceptions {
 	private PidFileExceptions() {
 	}
 
+	/**
+	 * A refusal whose holder the lock list named: this process when the pid is ours, nobody
+	 * when it is empty.
+	 */
 	public static AlreadyRunningException alreadyRunning(Path path, OptionalLong holderPid) {
-		return new AlreadyRunningException(path, holderPid);
+		PidFileHolder.Kind kind = holderPid.isEmpty() ? PidFileHolder.Kind.UNKNOWN
+				: (holderPid.getAsLong() == ProcessHandle.current().pid()) ? PidFileHolder.Kind.THIS_PROCESS
+						: PidFileHolder.Kind.PROCESS;
+		return alreadyRunning(path, new PidFileHolder(kind, holderPid, holderPid));
+	}
+
+	public static AlreadyRunningException alreadyRunning(Path path, PidFileHolder holder) {
+		return new AlreadyRunningException(path, holder, null);
+	}
+
+	public static AlreadyRunningException alreadyRunning(Path path, PidFileHolder holder, String fileOwner) {
+		return new AlreadyRunningException(path, holder, fileOwner);
 	}
 
 	public static UnsafePidFileException unsafe(Path path, String reason) {
 		return new UnsafePidFileException(path, "lstat", reason, null);
+	}
+
+	public static UnsafePidFileException unsafeDirectory(Path path, String reason, Path directory) {
+		return new UnsafePidFileException(path, "stat", reason, null, directory);
 	}
 
 	public static NotAPidFileException notAPidFile(Path path) {

@@ -1,13 +1,16 @@
 package dev.zeph.pidfile.autoconfigure;
 
 import dev.zeph.pidfile.AlreadyRunningException;
+import dev.zeph.pidfile.PidFileHolder;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
  * Explains a start refused because another instance holds the pid file: who holds it, and
- * the three ways forward (stop it, use another file, or, in tests, switch the lock off).
+ * the three ways forward (stop it, use another file, or, in tests, switch the lock off). It
+ * says to stop a pid only when the kernel's lock list named that process: a pid that the file
+ * merely says may belong to another pid namespace, where it names an unrelated process here.
  */
 class AlreadyRunningFailureAnalyzer extends AbstractFailureAnalyzer<AlreadyRunningException> {
 
@@ -16,31 +19,33 @@ class AlreadyRunningFailureAnalyzer extends AbstractFailureAnalyzer<AlreadyRunni
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, AlreadyRunningException cause) {
 		String description = "The pid file " + cause.getPath() + " is locked by " + holder(cause)
+				+ cause.getFileOwner().map((owner) -> "; the file is owned by " + owner).orElse("")
 				+ ". Only one instance may hold it, so this one did not start.";
 		return new FailureAnalysis(description, action(cause), cause);
 	}
 
 	private static String holder(AlreadyRunningException cause) {
-		if (cause.isHeldByThisProcess()) {
-			return THIS_PROCESS;
-		}
-		return cause.getHolderPid().isPresent() ? "PID " + cause.getHolderPid().getAsLong()
-				: "another process (pid unknown)";
+		return cause.isHeldByThisProcess() ? THIS_PROCESS : cause.getHolder().describe();
 	}
 
 	private static String action(AlreadyRunningException cause) {
 		String otherFile = "set 'zeph.pidfile.path' to another file";
 		String inTests = "In tests, set 'zeph.pidfile.enabled=false'.";
-		if (cause.isHeldByThisProcess()) {
-			return "Close the other application context first, or " + otherFile + " for this one. " + inTests;
-		}
-		if (cause.getHolderPid().isPresent()) {
-			long pid = cause.getHolderPid().getAsLong();
-			return "Stop PID " + pid + " (for example with 'kill " + pid + "') if it is an earlier instance of this"
-					+ " application, or " + otherFile + " to run another instance beside it. " + inTests;
-		}
-		return "Find the holder with 'lslocks' or 'fuser " + cause.getPath() + "' and stop it, or " + otherFile
-				+ ". " + inTests;
+		PidFileHolder holder = cause.getHolder();
+		long pid = holder.pid().orElse(0);
+		return switch (holder.kind()) {
+			case THIS_PROCESS -> "Close the other application context first, or " + otherFile + " for this one. "
+					+ inTests;
+			case PROCESS -> "Stop PID " + pid + " (for example with 'kill " + pid + "') if it is an earlier instance"
+					+ " of this application, or " + otherFile + " to run another instance beside it. " + inTests;
+			case UNCONFIRMED -> "Check that PID " + pid + " is an earlier instance of this application (for example"
+					+ " with 'ps -p " + pid + "') before you stop it, or " + otherFile + " to run another instance beside"
+					+ " it. " + inTests;
+			case NOT_VISIBLE -> "Stop the instance that holds it where it runs, such as another container that shares"
+					+ " this file, or " + otherFile + " to run another instance beside it. " + inTests;
+			case UNKNOWN -> "Find the holder with 'lslocks' or 'fuser " + cause.getPath() + "' and stop it, or "
+					+ otherFile + ". " + inTests;
+		};
 	}
 
 }

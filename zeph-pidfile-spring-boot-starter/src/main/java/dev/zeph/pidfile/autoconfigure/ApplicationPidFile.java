@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.zeph.pidfile.AlreadyRunningException;
 import dev.zeph.pidfile.PidFile;
 import dev.zeph.pidfile.PidFileException;
+import dev.zeph.pidfile.PidFileHolder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -162,7 +163,7 @@ public final class ApplicationPidFile {
 			return OwnershipCheck.recovered(ownership, reacquired.previousPid());
 		}
 		catch (AlreadyRunningException ex) {
-			return lost(OwnershipCheck.lost(ownership, ex.getHolderPid(), ex.getMessage(), null));
+			return lost(OwnershipCheck.lost(ownership, confirmedHolder(ex), ex.getMessage(), null));
 		}
 		catch (PidFileException ex) {
 			return lost(OwnershipCheck.lost(ownership, OptionalLong.empty(), ex.getMessage(),
@@ -198,6 +199,12 @@ public final class ApplicationPidFile {
 			logger.warn("Released the lock on pid file " + this.path + " but could not remove the file: "
 					+ ex.getMessage());
 		}
+	}
+
+	private static OptionalLong confirmedHolder(AlreadyRunningException ex) {
+		PidFileHolder.Kind kind = ex.getHolder().kind();
+		return (kind == PidFileHolder.Kind.PROCESS || kind == PidFileHolder.Kind.THIS_PROCESS) ? ex.getHolderPid()
+				: OptionalLong.empty();
 	}
 
 	private static void closeQuietly(PidFile pidFile) {

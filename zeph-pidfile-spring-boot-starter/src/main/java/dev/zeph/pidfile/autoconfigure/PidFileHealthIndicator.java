@@ -4,10 +4,10 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.OptionalLong;
 
 import dev.zeph.pidfile.PidFile;
 import dev.zeph.pidfile.PidFileException;
+import dev.zeph.pidfile.PidFileHolder;
 import dev.zeph.pidfile.PidFileStatus;
 import org.jspecify.annotations.Nullable;
 
@@ -85,7 +85,7 @@ final class PidFileHealthIndicator extends AbstractHealthIndicator {
 	private void addHolder(Health.Builder builder, ApplicationPidFile pidFile) {
 		try {
 			PidFileStatus status = PidFile.inspect(pidFile.getPath());
-			builder.withDetail("holder", describe(status, pidFile.getPid()));
+			builder.withDetail("holder", describe(status));
 			if (status.state() == PidFileStatus.State.RUNNING) {
 				status.pid().ifPresent((pid) -> builder.withDetail("pid", pid));
 			}
@@ -95,13 +95,13 @@ final class PidFileHealthIndicator extends AbstractHealthIndicator {
 		}
 	}
 
-	private static String describe(PidFileStatus status, long applicationPid) {
-		OptionalLong pid = status.pid();
+	private static String describe(PidFileStatus status) {
+		PidFileHolder holder = status.holder();
 		return switch (status.state()) {
-			case RUNNING -> pid.isEmpty() ? "another process (pid unknown)"
-					: (pid.getAsLong() == applicationPid) ? "this process, through another lock of the file"
-							: "PID " + pid.getAsLong();
-			case STALE -> "nobody (a stale file of PID " + pid.getAsLong() + ")";
+			case RUNNING -> (holder == null) ? "another process (pid unknown)"
+					: (holder.kind() == PidFileHolder.Kind.THIS_PROCESS) ? "this process, through another lock of the file"
+							: holder.describe();
+			case STALE -> "nobody (a stale file of PID " + status.pid().getAsLong() + ")";
 			case NOT_RUNNING -> "nobody";
 		};
 	}

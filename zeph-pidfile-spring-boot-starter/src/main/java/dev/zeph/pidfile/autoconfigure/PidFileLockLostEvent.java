@@ -54,8 +54,9 @@ public final class PidFileLockLostEvent extends ApplicationEvent implements Lock
 	}
 
 	/**
-	 * The process that holds the path now.
-	 * @return its pid, if it could be told
+	 * The process that holds the path now, as the kernel's lock list names it: the pid in the
+	 * file alone may belong to another pid namespace.
+	 * @return its pid, if it could be confirmed
 	 */
 	public OptionalLong getHolderPid() {
 		return this.holderPid;

@@ -27,7 +27,9 @@ public class PidFileProperties {
 	 * created. Defaults to "<java.io.tmpdir>/<name>.pid", where the name is
 	 * 'spring.application.name', else the fully qualified name of the main class, else
 	 * "application". A path set here is also a promise: a platform that cannot lock it fails
-	 * the startup instead of starting with a warning.
+	 * the startup instead of starting with a warning. A relative path is resolved against the
+	 * working directory, with a warning; one that ends in '/' or starts with a '~' that no
+	 * shell expanded is refused.
 	 */
 	private @Nullable String path;
 

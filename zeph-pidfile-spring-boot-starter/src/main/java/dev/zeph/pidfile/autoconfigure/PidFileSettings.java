@@ -4,6 +4,9 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
@@ -12,7 +15,8 @@ import org.springframework.util.StringUtils;
  * The {@link PidFileProperties} checked and resolved. A bad value fails the startup with an
  * {@link InvalidConfigurationPropertyValueException}, whose failure analysis names the
  * property and where it was set: a mistyped value must not silently mean "no watchdog" or an
- * exit code the shell truncates.
+ * exit code the shell truncates, and a path must not silently mean another file than the one
+ * its writer had in mind.
  *
  * @param path the pid file, absolute
  * @param explicitPath whether {@code zeph.pidfile.path} was set, rather than defaulted
@@ -31,6 +35,8 @@ record PidFileSettings(Path path, boolean explicitPath, Duration checkInterval, 
 	static final String CHECK_INTERVAL_PROPERTY = "zeph.pidfile.check-interval";
 
 	static final String ALREADY_RUNNING_EXIT_CODE_PROPERTY = "zeph.pidfile.already-running-exit-code";
+
+	private static final Log logger = LogFactory.getLog(PidFileSettings.class);
 
 	/**
 	 * Check and resolve the properties.
@@ -64,18 +70,42 @@ record PidFileSettings(Path path, boolean explicitPath, Duration checkInterval, 
 				properties.getMode(), waitTimeout);
 	}
 
+	/**
+	 * Parse the configured path, refusing the two shapes that would create something else
+	 * than the file meant: a trailing {@code /} (a directory's name, which would become a
+	 * file's) and a leading {@code ~} that no shell expanded (a directory named {@code ~}). A
+	 * relative path is resolved against the working directory, with a warning, since a start
+	 * from another directory would lock another file.
+	 */
 	private static Path parse(String configuredPath) {
 		if (!StringUtils.hasText(configuredPath)) {
 			throw new InvalidConfigurationPropertyValueException(PATH_PROPERTY, configuredPath,
 					"The path must not be empty; remove the property to use the default pid file.");
 		}
+		if (configuredPath.endsWith("/")) {
+			throw new InvalidConfigurationPropertyValueException(PATH_PROPERTY, configuredPath,
+					"It ends in '/', so it names a directory, not a file: add the pid file's name, such as "
+							+ configuredPath + "application.pid.");
+		}
+		if (configuredPath.equals("~") || configuredPath.startsWith("~/")) {
+			throw new InvalidConfigurationPropertyValueException(PATH_PROPERTY, configuredPath,
+					"It starts with '~', which no shell expanded here, so it would name a directory literally"
+							+ " called '~': write the home directory out, or use ${user.home}.");
+		}
+		Path path;
 		try {
-			return Path.of(configuredPath);
+			path = Path.of(configuredPath);
 		}
 		catch (InvalidPathException ex) {
 			throw new InvalidConfigurationPropertyValueException(PATH_PROPERTY, configuredPath,
 					"It is not a valid path: " + ex.getMessage());
 		}
+		if (!path.isAbsolute()) {
+			logger.warn(PATH_PROPERTY + " '" + configuredPath + "' is relative: using " + path.toAbsolutePath()
+					+ ", resolved against the working directory. A start from another directory will lock another"
+					+ " file and will not exclude this one: set an absolute path.");
+		}
+		return path;
 	}
 
 	boolean waits() {

@@ -5,6 +5,7 @@ import java.util.OptionalLong;
 
 import dev.zeph.pidfile.AlreadyRunningException;
 import dev.zeph.pidfile.PidFileExceptions;
+import dev.zeph.pidfile.PidFileHolder;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -31,6 +32,16 @@ class AlreadyRunningFailureAnalyzerTests {
 	}
 
 	@Test
+	void analyzeWhenAnotherUsersFileIsHeldShouldNameTheHolderAndTheOwner() {
+		FailureAnalysis analysis = analyze(
+				PidFileExceptions.alreadyRunning(PATH,
+						new PidFileHolder(PidFileHolder.Kind.PROCESS, OptionalLong.of(4242), OptionalLong.empty()),
+						"uid 1001 (alice)"));
+		assertThat(analysis.getDescription()).contains("locked by PID 4242; the file is owned by uid 1001 (alice).");
+		assertThat(analysis.getAction()).contains("Stop PID 4242").doesNotContain("Remove");
+	}
+
+	@Test
 	void analyzeWhenHolderPidIsUnknownShouldSaySo() {
 		FailureAnalysis analysis = analyze(PidFileExceptions.alreadyRunning(PATH, OptionalLong.empty()));
 		assertThat(analysis.getDescription()).contains(PATH.toString()).contains("pid unknown");
@@ -50,6 +61,31 @@ class AlreadyRunningFailureAnalyzerTests {
 			.contains("zeph.pidfile.path")
 			.contains("zeph.pidfile.enabled=false")
 			.doesNotContain("kill");
+	}
+
+	@Test
+	void analyzeWhenTheHolderIsNotVisibleShouldSaySoAndNeverAdviseAKill() {
+		long thisProcess = ProcessHandle.current().pid();
+		// another container's pid 1 holds the file, and we are pid 1 too
+		FailureAnalysis analysis = analyze(PidFileExceptions.alreadyRunning(PATH, new PidFileHolder(
+				PidFileHolder.Kind.NOT_VISIBLE, OptionalLong.empty(), OptionalLong.of(thisProcess))));
+		assertThat(analysis.getDescription())
+			.contains("locked by a process outside this pid namespace, or not visible to this user (the file says PID "
+					+ thisProcess + ", which may not be meaningful in this pid namespace)")
+			.doesNotContain("this process")
+			.doesNotContain("another application context");
+		assertThat(analysis.getAction()).contains("where it runs")
+			.contains("zeph.pidfile.path")
+			.doesNotContain("kill")
+			.doesNotContain("Stop PID");
+	}
+
+	@Test
+	void analyzeWhenOnlyTheFileNamesTheHolderShouldNotAdviseAKill() {
+		FailureAnalysis analysis = analyze(PidFileExceptions.alreadyRunning(PATH,
+				new PidFileHolder(PidFileHolder.Kind.UNCONFIRMED, OptionalLong.of(4242), OptionalLong.of(4242))));
+		assertThat(analysis.getDescription()).contains("PID 4242, as the file says");
+		assertThat(analysis.getAction()).contains("ps -p 4242").doesNotContain("kill");
 	}
 
 	@Test

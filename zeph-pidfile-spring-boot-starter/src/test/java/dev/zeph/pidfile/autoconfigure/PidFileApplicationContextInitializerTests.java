@@ -90,10 +90,10 @@ class PidFileApplicationContextInitializerTests {
 	@Test
 	void runWhenAStaleFileIsThereShouldReplaceItAndWarn(CapturedOutput output) throws IOException {
 		Path path = this.temp.resolve("app.pid");
-		Files.writeString(path, "2147483646\n");
+		Files.writeString(path, "299\n");
 		run(EmptyConfiguration.class, "--zeph.pidfile.path=" + path);
 		assertThat(path).hasContent(PID + "\n");
-		assertThat(output).contains("WARN").contains("Replaced stale pid file " + path + " of PID 2147483646");
+		assertThat(output).contains("WARN").contains("Replaced stale pid file " + path + " of PID 299");
 	}
 
 	@Test
@@ -283,6 +283,33 @@ class PidFileApplicationContextInitializerTests {
 	@ValueSource(strings = { "", "  " })
 	void runWhenPathIsEmptyShouldFailNamingTheProperty(String value, CapturedOutput output) {
 		assertInvalid("zeph.pidfile.path", output, "--zeph.pidfile.path=" + value);
+	}
+
+	@Test
+	void runWhenPathEndsInSlashShouldFailNamingThePropertyAndCreateNothing(CapturedOutput output) {
+		Path directory = this.temp.resolve("missing");
+		assertInvalid("zeph.pidfile.path", output, "--zeph.pidfile.path=" + directory + "/");
+		assertThat(output).contains("ends in '/'");
+		assertThat(directory).doesNotExist();
+	}
+
+	@Test
+	void runWhenPathStartsWithAnUnexpandedTildeShouldFailNamingThePropertyAndCreateNothing(CapturedOutput output) {
+		String path = "~/zeph-test-" + UUID.randomUUID() + ".pid";
+		assertInvalid("zeph.pidfile.path", output, "--zeph.pidfile.path=" + path);
+		assertThat(output).contains("no shell expanded");
+		assertThat(Path.of("~")).doesNotExist();
+	}
+
+	@Test
+	void runWhenPathIsRelativeShouldLockItsAbsoluteFormAndWarn(CapturedOutput output) {
+		Path relative = Path.of("target", "relative-" + UUID.randomUUID() + ".pid");
+		ConfigurableApplicationContext context = run(EmptyConfiguration.class, "--zeph.pidfile.path=" + relative);
+		ApplicationPidFile pidFile = context.getBean(ApplicationPidFile.class);
+		assertThat(pidFile.getPath()).isEqualTo(relative.toAbsolutePath());
+		assertThat(output).contains("WARN")
+			.contains("zeph.pidfile.path '" + relative + "' is relative: using " + relative.toAbsolutePath())
+			.contains("A start from another directory will lock another file");
 	}
 
 	private void assertInvalid(String property, CapturedOutput output, String... args) {

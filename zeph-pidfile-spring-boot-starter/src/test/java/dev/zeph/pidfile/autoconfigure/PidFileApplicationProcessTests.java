@@ -1,5 +1,6 @@
 package dev.zeph.pidfile.autoconfigure;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -67,6 +68,34 @@ class PidFileApplicationProcessTests {
 			finally {
 				Flock.release(holder);
 			}
+		}
+	}
+
+	@Test
+	void secondStartInAnotherPidNamespaceShouldExitWith75WithoutClaimingThisProcessOrAdvisingAKill() throws Exception {
+		assumeThat("root".equals(System.getProperty("user.name")) && unshareAvailable())
+			.as("'unshare --pid --fork --mount-proc' needs root and util-linux's unshare")
+			.isTrue();
+		// two containers sharing a volume: each instance is pid 1 of its own pid namespace
+		List<String> ownPidNamespace = List.of("unshare", "--pid", "--fork", "--kill-child", "--mount-proc");
+		Path path = this.temp.resolve("app.pid");
+		try (TestApplicationProcess first = TestApplicationProcess
+			.start(this.temp.resolve("first.log"), ownPidNamespace, List.of(), "--zeph.pidfile.path=" + path)
+			.awaitStarted()) {
+			assertThat(path).hasContent("1");
+			try (TestApplicationProcess second = TestApplicationProcess.start(this.temp.resolve("second.log"),
+					ownPidNamespace, List.of(), "--zeph.pidfile.path=" + path)) {
+				assertThat(second.awaitExit()).isEqualTo(75);
+				assertThat(second.output()).contains("APPLICATION FAILED TO START")
+					.contains("The pid file " + path + " is locked by a process outside this pid namespace, or not"
+							+ " visible to this user (the file says PID 1, which may not be meaningful in this pid"
+							+ " namespace)")
+					.doesNotContain("this process")
+					.doesNotContain("kill")
+					.doesNotContain(PidFileTestApplication.STARTED);
+			}
+			assertThat(first.isAlive()).isTrue();
+			assertThat(path).hasContent("1");
 		}
 	}
 
@@ -265,6 +294,21 @@ class PidFileApplicationProcessTests {
 
 	private static Object fileKey(Path path) throws Exception {
 		return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+	}
+
+	private static boolean unshareAvailable() {
+		try {
+			Process process = new ProcessBuilder("unshare", "--version").redirectErrorStream(true).start();
+			process.getInputStream().readAllBytes();
+			return process.waitFor() == 0;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
 	}
 
 }

@@ -5,8 +5,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.OptionalLong;
 
 import dev.zeph.pidfile.PidFile;
+import dev.zeph.pidfile.PidFileHolder;
+import dev.zeph.pidfile.PidFileStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,14 +159,34 @@ class PidFileHealthIndicatorTests {
 	void healthWhenTheFileWasReplacedByAStaleOneShouldBeDownNamingNobody() throws Exception {
 		Path path = this.temp.resolve("app.pid");
 		this.pidFile = ApplicationPidFile.acquire(path);
-		Path replacement = Files.writeString(this.temp.resolve("replacement"), "2147483646\n");
+		Path replacement = Files.writeString(this.temp.resolve("replacement"), "299\n");
 		Files.move(replacement, path, StandardCopyOption.REPLACE_EXISTING,
 				StandardCopyOption.ATOMIC_MOVE);
 		Health health = new PidFileHealthIndicator(this.pidFile).health();
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails()).containsEntry("ownership", "REPLACED")
-			.containsEntry("holder", "nobody (a stale file of PID 2147483646)")
+			.containsEntry("holder", "nobody (a stale file of PID 299)")
 			.doesNotContainKey("pid");
+	}
+
+	@Test
+	void healthWhenTheHolderIsNotVisibleShouldSaySoEvenIfTheFileSaysOurPid() {
+		// split brain across pid namespaces: another container's pid 1 holds the path, and we are pid 1 too
+		ApplicationPidFile pidFile = ownedPidFile(Instant.EPOCH);
+		given(pidFile.getOwnership()).willReturn(PidFile.Ownership.REPLACED);
+		PidFileHolder holder = new PidFileHolder(PidFileHolder.Kind.NOT_VISIBLE, OptionalLong.empty(),
+				OptionalLong.of(4711));
+		try (MockedStatic<PidFile> pidFiles = mockStatic(PidFile.class)) {
+			pidFiles.when(() -> PidFile.inspect(Path.of("/tmp/app.pid")))
+				.thenReturn(new PidFileStatus(Path.of("/tmp/app.pid"), PidFileStatus.State.RUNNING,
+						OptionalLong.empty(), holder));
+			Health health = new PidFileHealthIndicator(pidFile).health();
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails())
+				.containsEntry("holder", "a process outside this pid namespace, or not visible to this user (the file"
+						+ " says PID 4711, which may not be meaningful in this pid namespace)")
+				.doesNotContainKey("pid");
+		}
 	}
 
 	@Test

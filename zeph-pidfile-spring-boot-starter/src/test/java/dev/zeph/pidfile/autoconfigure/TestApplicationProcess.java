@@ -27,23 +27,33 @@ final class TestApplicationProcess implements AutoCloseable {
 	}
 
 	static TestApplicationProcess start(Path output, List<String> jvmOptions, String... args) throws IOException {
-		return start(output, Path.of("").toAbsolutePath(), System.getProperty("java.class.path"), jvmOptions, args);
+		return start(output, Path.of("").toAbsolutePath(), System.getProperty("java.class.path"), List.of(),
+				jvmOptions, args);
 	}
 
 	static TestApplicationProcess start(Path output, Path workDirectory, List<String> jvmOptions, String... args)
 			throws IOException {
-		return start(output, workDirectory, System.getProperty("java.class.path"), jvmOptions, args);
+		return start(output, workDirectory, System.getProperty("java.class.path"), List.of(), jvmOptions, args);
 	}
 
 	static TestApplicationProcess start(Path output, String classPath, List<String> jvmOptions, String... args)
 			throws IOException {
-		return start(output, Path.of("").toAbsolutePath(), classPath, jvmOptions, args);
+		return start(output, Path.of("").toAbsolutePath(), classPath, List.of(), jvmOptions, args);
 	}
 
-	static TestApplicationProcess start(Path output, Path workDirectory, String classPath, List<String> jvmOptions,
-			String... args)
+	/**
+	 * Start the application through a launcher, such as {@code unshare}, that runs the
+	 * command after it.
+	 */
+	static TestApplicationProcess start(Path output, List<String> launcher, List<String> jvmOptions, String... args)
 			throws IOException {
-		List<String> command = new ArrayList<>();
+		return start(output, Path.of("").toAbsolutePath(), System.getProperty("java.class.path"), launcher,
+				jvmOptions, args);
+	}
+
+	static TestApplicationProcess start(Path output, Path workDirectory, String classPath, List<String> launcher,
+			List<String> jvmOptions, String... args) throws IOException {
+		List<String> command = new ArrayList<>(launcher);
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		if (Runtime.version().feature() >= 22) {
 			command.add("--enable-native-access=ALL-UNNAMED");
@@ -87,7 +97,8 @@ final class TestApplicationProcess implements AutoCloseable {
 	 * Wait until the application has started; fail with its output if it exits first.
 	 */
 	TestApplicationProcess awaitStarted() throws InterruptedException {
-		String started = PidFileTestApplication.STARTED + pid();
+		// through a launcher, the pid the application prints is not ours to know
+		String started = PidFileTestApplication.STARTED;
 		Polling.await(() -> output().contains(started) || !isAlive(), "the application to start");
 		if (!output().contains(started)) {
 			throw new AssertionError("The application exited with " + this.process.exitValue()
