@@ -91,11 +91,13 @@ public final class ClusterLock implements AutoCloseable {
 	}
 
 	/**
-	 * Wait for the lock: try it every acquire interval, through an unreachable or restarting
-	 * database, until it is taken or the timeout passes.
+	 * Wait for the lock: try it every acquire interval on one session, which is opened again
+	 * only when it ends (an unreachable or restarting database), until the lock is taken or the
+	 * timeout passes. One session, not one connection per try, so that a fleet of waiting
+	 * replicas does not load the database with logins.
 	 * @param settings the settings
 	 * @param timeout how long to wait; zero waits for ever
-	 * @param listener told who holds the lock while waiting, and of this instance's activity
+	 * @param listener told who holds the lock after each try, and of this instance's activity
 	 * @return the lock, not yet active
 	 * @throws ClusterLockHeldException if the timeout passed while another session held the lock
 	 * @throws ClusterLockUnavailableException if the timeout passed while the database could not
@@ -105,26 +107,50 @@ public final class ClusterLock implements AutoCloseable {
 	 */
 	public static ClusterLock await(ClusterLockSettings settings, Duration timeout, Listener listener)
 			throws ClusterLockException, InterruptedException {
-		long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-		ClusterLockException last = null;
-		while (true) {
-			try {
-				return acquire(settings, listener);
-			}
-			catch (ClusterLockHeldException ex) {
-				listener.waiting(ex.getHolder(), ex.getMessage());
-				last = ex;
-			}
-			catch (ClusterLockUnavailableException ex) {
-				if (ex.getReason() != Reason.UNREACHABLE) {
-					throw ex;
+		long start = System.nanoTime();
+		@Nullable SessionLock session = null;
+		try {
+			while (true) {
+				ClusterLockException last;
+				try {
+					if (session == null) {
+						session = PostgresSessionLock.open(settings);
+					}
+					if (session.tryLock()) {
+						ClusterLock lock = start(settings, session, listener);
+						session = null;
+						return lock;
+					}
+					ClusterLockHolder holder = session.holder()
+						.orElseGet(() -> ClusterLockHolder.of(0, "a session that has just released it"));
+					ClusterLockHeldException held = new ClusterLockHeldException(settings.name(), session.database(),
+							holder);
+					listener.waiting(holder, held.getMessage());
+					last = held;
 				}
-				last = ex;
+				catch (ClusterLockUnavailableException ex) {
+					if (ex.getReason() != Reason.UNREACHABLE) {
+						throw ex;
+					}
+					last = ex;
+				}
+				catch (SessionLostException ex) {
+					// the database went away under the waiting session: open another on the next try
+					last = new ClusterLockUnavailableException(settings.name(), session.database(), Reason.UNREACHABLE,
+							ex.getMessage(), ex);
+					session.close();
+					session = null;
+				}
+				if (!timeout.isZero() && System.nanoTime() - start - timeout.toNanos() >= 0) {
+					throw last;
+				}
+				TimeUnit.NANOSECONDS.sleep(settings.acquireInterval().toNanos());
 			}
-			if (System.nanoTime() - deadline > 0) {
-				throw last;
+		}
+		finally {
+			if (session != null) {
+				session.close();
 			}
-			TimeUnit.NANOSECONDS.sleep(settings.acquireInterval().toNanos());
 		}
 	}
 

@@ -4,7 +4,10 @@ import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import dev.zeph.pidfile.cluster.ClusterLockUnavailableException.Reason;
@@ -136,6 +139,49 @@ class ClusterLockTests {
 		finally {
 			first.close();
 			second.join().close();
+		}
+	}
+
+	@Test
+	void awaitShouldTryOnOneSessionRatherThanLogInForEachTry() throws Exception {
+		try (ClusterLock first = ClusterLock.acquire(settings("orders"), new ClusterLock.Listener() {
+		})) {
+			CompletableFuture<ClusterLock> second = CompletableFuture.supplyAsync(() -> {
+				try {
+					return ClusterLock.await(settings("orders"), Duration.ZERO, new ClusterLock.Listener() {
+					});
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			try {
+				Witness.await(() -> waitingSessions().size() == 1, "the waiting session");
+				List<Long> before = waitingSessions();
+				Thread.sleep(ClusterLockSettings.DEFAULT_ACQUIRE_INTERVAL.toMillis() * 4);
+				assertThat(waitingSessions()).as("the same session after several tries").isEqualTo(before);
+			}
+			finally {
+				first.close();
+				second.join().close();
+			}
+		}
+	}
+
+	/** The backends of sessions that wait for 'orders': named for the lock, not yet for a holder. */
+	private static List<Long> waitingSessions() {
+		try (Connection admin = server.admin();
+				PreparedStatement statement = admin
+					.prepareStatement("SELECT pid FROM pg_stat_activity WHERE application_name = 'zeph:orders'");
+				ResultSet result = statement.executeQuery()) {
+			List<Long> pids = new ArrayList<>();
+			while (result.next()) {
+				pids.add(result.getLong(1));
+			}
+			return pids;
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 
