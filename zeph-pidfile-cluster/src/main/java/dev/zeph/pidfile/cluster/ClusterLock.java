@@ -222,8 +222,11 @@ public final class ClusterLock implements AutoCloseable {
 		long grace = this.settings.takeoverGrace().toNanos();
 		try {
 			while (!this.closed) {
+				// the interval runs from the start of the last good beat, so that the deadline leaves
+				// each beat the whole timeout, however long the one before took
 				long now = System.nanoTime();
-				long next = this.active ? interval : Math.min(interval, this.lockedAt + grace - now);
+				long due = this.lastGoodBeat + interval;
+				long next = (this.active ? due : Math.min(due, this.lockedAt + grace)) - now;
 				if (next > 0) {
 					this.session.await(Duration.ofNanos(next));
 				}

@@ -116,6 +116,31 @@ class ClusterLockFaultTests {
 	}
 
 	/**
+	 * A distant or busy server: each heartbeat takes two thirds of the heartbeat timeout,
+	 * which is what one check may take, so the holder must keep the lock through beat after
+	 * beat, however slow each one is within that timeout.
+	 */
+	@Test
+	void slowHeartbeatsWithinTheTimeoutShouldKeepTheHolderActive() throws Exception {
+		try (TcpRelay relay = new TcpRelay(this.server.port())) {
+			Duration interval = Duration.ofSeconds(3);
+			ClusterLockSettings settings = settings("jdbc:postgresql://127.0.0.1:" + relay.port() + "/postgres")
+				.withTimings(Duration.ofSeconds(9), interval, Duration.ofSeconds(3));
+			this.holder = ClusterLock.acquire(settings, this.witness.listener("holder"));
+			// a heartbeat's round trip: 2 s
+			relay.delay(Duration.ofSeconds(1));
+			Witness.await(() -> this.witness.saw("holder", "activated") || this.witness.saw("holder", "lost"),
+					"the holder to become active");
+			long until = System.nanoTime() + interval.multipliedBy(4).toNanos();
+			while (System.nanoTime() - until < 0) {
+				assertThat(this.holder.isActive()).as("active: %s", this.witness).isTrue();
+				Thread.sleep(50);
+			}
+			assertThat(this.witness.saw("holder", "lost")).as("lost: %s", this.witness).isFalse();
+		}
+	}
+
+	/**
 	 * The lock's session is a connection of its own, never one of the application's pool:
 	 * with every connection of a pool of ten busy in a query, its heartbeats go on and it
 	 * stays active.
