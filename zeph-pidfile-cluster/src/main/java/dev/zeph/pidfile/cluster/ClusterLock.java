@@ -28,6 +28,9 @@ public final class ClusterLock implements AutoCloseable {
 
 	static final String THREAD_NAME = "zeph-cluster-lock";
 
+	/** How often the lock's thread, waiting on the session, looks whether the lock was closed. */
+	static final Duration CLOSE_POLL = Duration.ofMillis(100);
+
 	private final ClusterLockSettings settings;
 
 	private final SessionLock session;
@@ -234,23 +237,34 @@ public final class ClusterLock implements AutoCloseable {
 	}
 
 	/**
-	 * Stop being active and end the session, which frees the lock. Idempotent.
+	 * Stop being active at once, then free the lock on the server and end the session:
+	 * return once the server freed it, so that another instance can take it straight away,
+	 * or, when the server does not answer, after about twice the heartbeat timeout, having
+	 * ended the session by its socket. A session that merely ends frees its lock only when
+	 * its server process has gone, after the client's close returned. Idempotent.
 	 */
 	@Override
 	public void close() {
-		if (this.closed) {
-			return;
+		boolean wasActive;
+		synchronized (this) {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			wasActive = this.active;
+			this.active = false;
 		}
-		this.closed = true;
-		boolean wasActive = this.active;
-		this.active = false;
-		this.heartbeat.interrupt();
-		this.session.close();
-		try {
-			this.heartbeat.join(TimeUnit.SECONDS.toMillis(5));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		if (Thread.currentThread() != this.heartbeat) {
+			// the lock's own thread frees the lock: one thread at a time may use the session
+			try {
+				this.heartbeat.join(CLOSE_POLL.plus(this.settings.heartbeatTimeout().multipliedBy(2))
+					.plusSeconds(2)
+					.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			this.session.close();
 		}
 		if (wasActive) {
 			this.listener.deactivated(this, "released");
@@ -262,10 +276,14 @@ public final class ClusterLock implements AutoCloseable {
 		long grace = this.settings.takeoverGrace().toNanos();
 		try {
 			while (!this.closed) {
+				// the interval runs from the start of the last good beat, so that the deadline leaves
+				// each beat the whole timeout, however long the one before took
 				long now = System.nanoTime();
-				long next = this.active ? interval : Math.min(interval, this.lockedAt + grace - now);
+				long due = this.lastGoodBeat + interval;
+				long next = (this.active ? due : Math.min(due, this.lockedAt + grace)) - now;
 				if (next > 0) {
-					this.session.await(Duration.ofNanos(next));
+					this.session.await(Duration.ofNanos(Math.min(next, CLOSE_POLL.toNanos())));
+					continue;
 				}
 				long start = System.nanoTime();
 				this.session.heartbeat();
@@ -275,28 +293,42 @@ public final class ClusterLock implements AutoCloseable {
 							+ " ms, past the deadline of " + this.settings.holderDeadline().toMillis() + " ms");
 				}
 				this.lastGoodBeat = start;
-				if (!this.active && start - this.lockedAt - grace >= 0) {
-					this.active = true;
+				if (!this.active && start - this.lockedAt - grace >= 0 && activate()) {
 					this.listener.activated(this);
 				}
 			}
+			this.session.unlock();
 		}
 		catch (SessionLostException ex) {
-			if (!this.closed) {
-				lose(ex.getMessage());
-			}
+			lose(ex.getMessage());
 		}
 		catch (RuntimeException ex) {
-			if (!this.closed) {
-				lose("the heartbeat failed: " + ex);
-			}
+			lose("the heartbeat failed: " + ex);
+		}
+		finally {
+			this.session.close();
 		}
 	}
 
+	/** Become active unless closed meanwhile: close and loss each see the other's state. */
+	private synchronized boolean activate() {
+		if (this.closed) {
+			return false;
+		}
+		this.active = true;
+		return true;
+	}
+
 	private void lose(String reason) {
-		this.lossReason = reason;
-		boolean wasActive = this.active;
-		this.active = false;
+		boolean wasActive;
+		synchronized (this) {
+			if (this.closed) {
+				return;
+			}
+			this.lossReason = reason;
+			wasActive = this.active;
+			this.active = false;
+		}
 		this.session.close();
 		this.listener.lost(this, reason, wasActive);
 	}

@@ -255,6 +255,18 @@ final class PostgresSessionLock implements SessionLock {
 	}
 
 	@Override
+	public void unlock() throws SessionLostException {
+		try (PreparedStatement statement = this.connection.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+			statement.setInt(1, this.key.space());
+			statement.setInt(2, this.key.hash());
+			statement.executeQuery().close();
+		}
+		catch (SQLException ex) {
+			throw lost("pg_advisory_unlock", ex);
+		}
+	}
+
+	@Override
 	public void close() {
 		closeQuietly(this.connection);
 	}

@@ -59,6 +59,14 @@ interface SessionLock extends AutoCloseable {
 	void await(Duration timeout) throws SessionLostException;
 
 	/**
+	 * Free the lock, within the heartbeat timeout, and return once the server has: a session
+	 * that merely ends frees its lock only when its server process has gone, after the
+	 * client's close returned.
+	 * @throws SessionLostException if the session is gone, or the server did not answer
+	 */
+	void unlock() throws SessionLostException;
+
+	/**
 	 * End the session, and with it the lock.
 	 */
 	@Override

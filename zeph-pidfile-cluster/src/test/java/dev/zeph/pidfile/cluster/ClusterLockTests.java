@@ -193,6 +193,34 @@ class ClusterLockTests {
 		}).close();
 	}
 
+	/**
+	 * A session that merely ends frees its lock only once its server process has gone, after
+	 * the client's close returned; so close frees the lock itself and returns once the server
+	 * did. The lock's server process is frozen for a moment to hold the server back.
+	 */
+	@Test
+	void closeShouldReturnOnlyOnceTheServerFreedTheLock() throws Exception {
+		ClusterLockSettings settings = settings("orders").withTimings(Duration.ofSeconds(20), Duration.ofMillis(500),
+				Duration.ofSeconds(10));
+		ClusterLock lock = ClusterLock.acquire(settings, new ClusterLock.Listener() {
+		});
+		long backend = lock.getBackendPid();
+		CompletableFuture<Void> closing;
+		server.signal(backend, "STOP");
+		try {
+			closing = CompletableFuture.runAsync(lock::close);
+			Thread.sleep(500);
+			assertThat(closing).as("close returned while the server still held the lock").isNotDone();
+		}
+		finally {
+			server.signal(backend, "CONT");
+		}
+		closing.join();
+		assertThat(lock.isActive()).isFalse();
+		ClusterLock.acquire(settings("orders"), new ClusterLock.Listener() {
+		}).close();
+	}
+
 	@Test
 	void acquireWhenTheServerIsAStandbyShouldRefuseAsAReplica() throws Exception {
 		try (PostgresServer standby = server.startStandby()) {

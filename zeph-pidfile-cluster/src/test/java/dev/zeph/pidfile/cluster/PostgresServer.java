@@ -100,6 +100,14 @@ public final class PostgresServer implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Send a signal to one of the server's processes: {@code STOP} freezes a session's server
+	 * process, as a scheduler that does not get to it would, and {@code CONT} resumes it.
+	 */
+	void signal(long pid, String signal) throws IOException, InterruptedException {
+		run("kill", "-" + signal, Long.toString(pid));
+	}
+
 	/** A fast restart: every session is ended, every lock freed. */
 	public void restart() throws Exception {
 		pgCtl("restart", "-m", "fast");

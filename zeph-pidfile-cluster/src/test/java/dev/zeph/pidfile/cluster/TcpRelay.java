@@ -6,14 +6,22 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A TCP relay between a client and a server on this machine that can go silent: after
  * {@link #silence()} it passes nothing on in either direction but keeps both connections
  * open, as a network partition or a stuck proxy does. Neither side sees a reset or a close;
- * the relay's own kernel even answers their keepalives.
+ * the relay's own kernel even answers their keepalives. It can also be slow: after
+ * {@link #delay(Duration)} it passes everything on that much later, as a distant network does.
  */
 final class TcpRelay implements AutoCloseable {
 
@@ -24,6 +32,8 @@ final class TcpRelay implements AutoCloseable {
 	private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
 	private volatile boolean silent;
+
+	private volatile long delayNanos;
 
 	private volatile boolean closed;
 
@@ -44,6 +54,14 @@ final class TcpRelay implements AutoCloseable {
 		this.silent = true;
 	}
 
+	/**
+	 * Pass on each byte read from now on that long after it arrived, in each direction.
+	 * @param delay the one-way delay
+	 */
+	void delay(Duration delay) {
+		this.delayNanos = delay.toNanos();
+	}
+
 	private void accept() {
 		while (!this.closed) {
 			try {
@@ -60,23 +78,44 @@ final class TcpRelay implements AutoCloseable {
 		}
 	}
 
+	/** A reader that stamps what it read and a writer that passes it on once it is due. */
 	private void pump(Socket from, Socket to) {
-		Thread thread = new Thread(() -> {
-			byte[] buffer = new byte[8192];
-			try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+		BlockingQueue<Chunk> chunks = new LinkedBlockingQueue<>();
+		daemon("relay-read", () -> {
+			try (InputStream in = from.getInputStream()) {
+				byte[] buffer = new byte[8192];
 				int read;
 				while ((read = in.read(buffer)) >= 0) {
 					while (this.silent && !this.closed) {
 						Thread.sleep(50);
 					}
-					out.write(buffer, 0, read);
+					chunks.put(new Chunk(System.nanoTime() + this.delayNanos, Arrays.copyOf(buffer, read)));
+				}
+			}
+			finally {
+				chunks.put(new Chunk(System.nanoTime(), null));
+			}
+		});
+		daemon("relay-write", () -> {
+			try (OutputStream out = to.getOutputStream()) {
+				for (Chunk chunk = chunks.take(); chunk.bytes() != null; chunk = chunks.take()) {
+					TimeUnit.NANOSECONDS.sleep(chunk.due() - System.nanoTime());
+					out.write(chunk.bytes());
 					out.flush();
 				}
+			}
+		});
+	}
+
+	private static void daemon(String name, Pump pump) {
+		Thread thread = new Thread(() -> {
+			try {
+				pump.run();
 			}
 			catch (IOException | InterruptedException ex) {
 				// one side closed: the relay ends this connection too
 			}
-		}, "relay-pump");
+		}, name);
 		thread.setDaemon(true);
 		thread.start();
 	}
@@ -88,6 +127,16 @@ final class TcpRelay implements AutoCloseable {
 		for (Socket socket : this.sockets) {
 			socket.close();
 		}
+	}
+
+	private interface Pump {
+
+		void run() throws IOException, InterruptedException;
+
+	}
+
+	private record Chunk(long due, byte @Nullable [] bytes) {
+
 	}
 
 }
