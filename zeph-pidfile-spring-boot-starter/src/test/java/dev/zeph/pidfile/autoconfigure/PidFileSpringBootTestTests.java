@@ -89,6 +89,27 @@ class PidFileSpringBootTestTests {
 
 	}
 
+	/**
+	 * An application's own settings turn the cluster lock on, here through its command line:
+	 * a test context must not open a database session for it, let alone take the fleet's
+	 * lock. Were it to try, the start would fail for want of a database URL.
+	 */
+	@Nested
+	@SpringBootTest(classes = PidFileTestApplication.class, args = "--zeph.pidfile.cluster.enabled=true",
+			properties = "test.context=five")
+	class ClusterLockEnabledByTheApplication {
+
+		@Autowired
+		ApplicationContext context;
+
+		@Test
+		void contextShouldTakeNoClusterLock() {
+			assertThat(this.context.getEnvironment().getProperty("zeph.pidfile.cluster.enabled")).isEqualTo("true");
+			assertThat(this.context.containsBean(ApplicationClusterLock.BEAN_NAME)).isFalse();
+		}
+
+	}
+
 	private static void assertHeldOnAPathOfItsOwn(ApplicationPidFile pidFile) throws Exception {
 		Path path = pidFile.getPath();
 		assertThat(path.getFileName().toString()).matches(".*-test-" + PID + "-\\d+\\.pid");
