@@ -20,9 +20,12 @@ public final class ApplicationClusterLock {
 
 	private final String name;
 
-	ApplicationClusterLock(ClusterLock lock, String name) {
+	private final Duration acquisitionTime;
+
+	ApplicationClusterLock(ClusterLock lock, String name, Duration acquisitionTime) {
 		this.lock = lock;
 		this.name = name;
+		this.acquisitionTime = acquisitionTime;
 	}
 
 	/**
@@ -89,6 +92,14 @@ public final class ApplicationClusterLock {
 	 */
 	public Optional<String> getLossReason() {
 		return this.lock.getLossReason();
+	}
+
+	/**
+	 * How long taking the lock took at startup, waiting for it included.
+	 * @return the duration
+	 */
+	Duration getAcquisitionTime() {
+		return this.acquisitionTime;
 	}
 
 	void close() {

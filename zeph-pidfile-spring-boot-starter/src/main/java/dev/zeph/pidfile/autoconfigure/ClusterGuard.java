@@ -55,6 +55,7 @@ final class ClusterGuard {
 		ClusterLockSettings settings = settings(properties, context.getEnvironment());
 		ClusterGuard guard = new ClusterGuard(context, pidFileProperties.getOnLoss());
 		ClusterLock lock;
+		long start = System.nanoTime();
 		try {
 			lock = (pidFileProperties.getMode() == PidFileProperties.Mode.WAIT)
 					? ClusterLock.await(settings, pidFileProperties.getWaitTimeout(), guard.listener())
@@ -67,7 +68,8 @@ final class ClusterGuard {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("Interrupted while waiting for cluster lock '" + settings.name() + "'", ex);
 		}
-		ApplicationClusterLock applicationLock = new ApplicationClusterLock(lock, settings.name());
+		ApplicationClusterLock applicationLock = new ApplicationClusterLock(lock, settings.name(),
+				Duration.ofNanos(System.nanoTime() - start));
 		guard.lock = applicationLock;
 		logger.info("Locked cluster lock '" + settings.name() + "' on " + lock.getDatabase() + " as "
 				+ lock.getIdentity() + ", backend PID " + lock.getBackendPid() + "; active after a takeover grace of "

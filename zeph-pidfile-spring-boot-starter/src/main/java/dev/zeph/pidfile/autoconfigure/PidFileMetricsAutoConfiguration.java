@@ -6,13 +6,15 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
- * {@link EnableAutoConfiguration Auto-configuration} for the pid file's {@link PidFileMetrics
- * meters}, where Micrometer is present and a meter registry is configured, as with
+ * {@link EnableAutoConfiguration Auto-configuration} for the guards' meters (the pid file's
+ * {@link PidFileMetrics}, the cluster lock's {@link ClusterLockMetrics}), where Micrometer is present and a meter registry is configured, as with
  * Actuator. Without Micrometer no class of it is loaded: the condition on its class is read
  * from this class's bytes, and nothing else refers to it.
  */
@@ -20,7 +22,6 @@ import org.springframework.context.annotation.Bean;
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean(MeterRegistry.class)
-@ConditionalOnPidFileGuard
 public final class PidFileMetricsAutoConfiguration {
 
 	PidFileMetricsAutoConfiguration() {
@@ -28,8 +29,26 @@ public final class PidFileMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnPidFileGuard
 	PidFileMetrics pidFileMetrics(ObjectProvider<ApplicationPidFile> pidFile) {
 		return new PidFileMetrics(pidFile.getIfAvailable());
+	}
+
+	/**
+	 * The cluster lock's meters, under the same names: read only where the cluster module is
+	 * present, so that the starter runs without it.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "dev.zeph.pidfile.cluster.ClusterLock")
+	@ConditionalOnBooleanProperty(ClusterLockApplicationContextInitializer.ENABLED_PROPERTY)
+	static class ClusterLockMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ClusterLockMetrics clusterLockMetrics(ObjectProvider<ApplicationClusterLock> lock) {
+			return new ClusterLockMetrics(lock.getIfAvailable());
+		}
+
 	}
 
 }

@@ -15,6 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.zeph.pidfile.cluster.ClusterLockHeldException;
 import dev.zeph.pidfile.cluster.ClusterLockUnavailableException;
 import dev.zeph.pidfile.cluster.PostgresServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.RequiredSearch;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -152,11 +155,17 @@ class ClusterLockApplicationTests {
 	}
 
 	@Test
-	void terminatedSessionWithKeepRunningShouldPublishTheLossAndReportDown() throws Exception {
+	void terminatedSessionWithKeepRunningShouldPublishTheLossAndReportDownInHealthAndMetrics() throws Exception {
 		ConfigurableApplicationContext context = run(args("--zeph.pidfile.on-loss=keep-running"));
 		ApplicationClusterLock lock = context.getBean(ApplicationClusterLock.class);
 		Events events = context.getBean(Events.class);
 		Polling.await(() -> !events.activated.isEmpty(), "active");
+		MeterRegistry registry = new SimpleMeterRegistry();
+		new ClusterLockMetrics(lock).bindTo(registry);
+		assertThat(meter(registry, "zeph.lock.held").gauge().value()).isEqualTo(1);
+		assertThat(meter(registry, "zeph.lock.active").gauge().value()).isEqualTo(1);
+		assertThat(meter(registry, "zeph.lock.acquisition.time").timeGauge().value()).isPositive();
+		assertThat(meter(registry, "zeph.lock.lost").functionCounter().count()).isZero();
 		server.terminate(lock.getBackendPid());
 		Polling.await(() -> !events.lost.isEmpty(), "a ClusterLockLostEvent");
 		assertThat(events.lost.get(0).wasActive()).isTrue();
@@ -165,6 +174,9 @@ class ClusterLockApplicationTests {
 		Health health = new ClusterLockHealthIndicator(lock).health();
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails()).containsKey("lossReason").containsEntry("active", false);
+		assertThat(meter(registry, "zeph.lock.held").gauge().value()).isZero();
+		assertThat(meter(registry, "zeph.lock.active").gauge().value()).isZero();
+		assertThat(meter(registry, "zeph.lock.lost").functionCounter().count()).isEqualTo(1);
 		assertThat(context.isActive()).isTrue();
 	}
 
@@ -222,6 +234,10 @@ class ClusterLockApplicationTests {
 		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
 			.isThrownBy(() -> run(args("--spring.datasource.url=", "--zeph.pidfile.cluster.url=")))
 			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.cluster.url"));
+	}
+
+	private static RequiredSearch meter(MeterRegistry registry, String name) {
+		return registry.get(name).tag("guard", "cluster").tag("lock", "orders");
 	}
 
 	private static long backendPidOf(String name) throws Exception {

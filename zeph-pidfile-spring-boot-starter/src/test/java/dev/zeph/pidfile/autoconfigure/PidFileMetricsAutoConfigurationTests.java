@@ -121,6 +121,21 @@ class PidFileMetricsAutoConfigurationTests {
 		});
 	}
 
+	/**
+	 * The cluster module is optional: without it on the class path, the pid file's meters are
+	 * bound and nothing of the cluster lock is loaded.
+	 */
+	@Test
+	void runWithoutTheClusterModuleShouldStillBindThePidFileMeters() {
+		contextRunner().withClassLoader(new FilteredClassLoader("dev.zeph.pidfile.cluster"))
+			.withPropertyValues("zeph.pidfile.cluster.enabled=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(PidFileMetrics.class);
+				assertThat(context).doesNotHaveBean("clusterLockMetrics");
+			});
+	}
+
 	@Test
 	void autoConfigurationShouldBeListedForSpringBootToFind() {
 		assertThat(ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()).getCandidates())
