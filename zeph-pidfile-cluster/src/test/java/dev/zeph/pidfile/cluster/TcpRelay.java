@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * the relay's own kernel even answers their keepalives. It can also be slow: after
  * {@link #delay(Duration)} it passes everything on that much later, as a distant network does.
  */
-final class TcpRelay implements AutoCloseable {
+public final class TcpRelay implements AutoCloseable {
 
 	private final ServerSocket server;
 
@@ -37,7 +37,12 @@ final class TcpRelay implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	TcpRelay(int targetPort) throws IOException {
+	/**
+	 * Relay connections to a port of this machine.
+	 * @param targetPort the server's port
+	 * @throws IOException if no port can be opened
+	 */
+	public TcpRelay(int targetPort) throws IOException {
 		this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 		this.targetPort = targetPort;
 		Thread acceptor = new Thread(this::accept, "relay-accept");
@@ -45,13 +50,22 @@ final class TcpRelay implements AutoCloseable {
 		acceptor.start();
 	}
 
-	int port() {
+	/**
+	 * The relay's own port, to connect to instead of the server's.
+	 * @return the port
+	 */
+	public int port() {
 		return this.server.getLocalPort();
 	}
 
 	/** Stop passing anything on, keeping every connection open. */
-	void silence() {
+	public void silence() {
 		this.silent = true;
+	}
+
+	/** Pass on again what was held and what comes: the network heals. */
+	public void heal() {
+		this.silent = false;
 	}
 
 	/**

@@ -1,0 +1,123 @@
+package dev.zeph.pidfile.benchmarks.startup;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import dev.zeph.pidfile.cluster.ClusterLock;
+import dev.zeph.pidfile.cluster.ClusterLockSettings;
+import dev.zeph.pidfile.cluster.PostgresServer;
+
+/**
+ * The web sample's jar started in rounds of three, interleaved so that a drifting machine
+ * affects each alike: with the cluster lock (A), without it (B, the baseline), and refused by
+ * a cluster lock this driver holds (R). Each start runs until the application is ready
+ * ({@code sample.exit-when-ready}) or refused, and is timed from launch to exit; the ratios
+ * A/B and R/A are taken round by round.
+ * <p>
+ * Arguments: {@code <web sample jar> [rounds, default 10] [report file]}.
+ */
+public final class ClusterStartupBenchmark {
+
+	private static final String LOCK_NAME = "zeph-pidfile-sample-web";
+
+	private ClusterStartupBenchmark() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Path jar = Path.of(args[0]);
+		int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 10;
+		Path report = Path.of((args.length > 2) ? args[2] : "benchmarks/target/cluster-startup.txt");
+		Path directory = Files.createTempDirectory("zeph-startup-");
+		try (PostgresServer server = PostgresServer.start()) {
+			List<String> cluster = List.of("--zeph.pidfile.cluster.enabled=true",
+					"--zeph.pidfile.cluster.url=" + server.url(), "--zeph.pidfile.cluster.username=" + PostgresServer.USER,
+					"--zeph.pidfile.cluster.password=" + PostgresServer.PASSWORD);
+			ClusterLockSettings holderSettings = ClusterLockSettings.of(LOCK_NAME, server.url(), PostgresServer.USER,
+					PostgresServer.PASSWORD);
+			// one warm-up of each, not counted: the page cache holds the jar from then on
+			start(jar, directory, cluster, 0);
+			start(jar, directory, List.of(), 0);
+			List<long[]> results = new ArrayList<>();
+			for (int round = 0; round < rounds; round++) {
+				long withLock = start(jar, directory, cluster, 0);
+				long without = start(jar, directory, List.of(), 0);
+				long refused;
+				try (ClusterLock holder = ClusterLock.acquire(holderSettings, new ClusterLock.Listener() {
+				})) {
+					refused = start(jar, directory, cluster, 75);
+				}
+				results.add(new long[] { withLock, without, refused });
+				System.out.printf(Locale.ROOT, "round %d: with the cluster lock %d ms, without %d ms, refused %d ms%n",
+						round + 1, withLock / 1_000_000, without / 1_000_000, refused / 1_000_000);
+			}
+			String table = table(results);
+			System.out.println(table);
+			Files.createDirectories(report.toAbsolutePath().getParent());
+			Files.writeString(report, table);
+		}
+	}
+
+	/** One start, timed from launch to exit; it must exit with the expected code. */
+	private static long start(Path jar, Path directory, List<String> extra, int expectedExit) throws Exception {
+		List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+				jar.toString(), "--server.port=0", "--server.address=127.0.0.1", "--sample.exit-when-ready=true",
+				"--spring.main.banner-mode=off",
+				"--zeph.pidfile.path=" + directory.resolve("web-" + System.nanoTime() + ".pid")));
+		command.addAll(extra);
+		Path output = directory.resolve("start.log");
+		long start = System.nanoTime();
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+		if (!process.waitFor(2, TimeUnit.MINUTES)) {
+			process.destroyForcibly();
+			throw new IllegalStateException("the start did not end:\n" + Files.readString(output));
+		}
+		long elapsed = System.nanoTime() - start;
+		if (process.exitValue() != expectedExit) {
+			throw new IllegalStateException("exit " + process.exitValue() + ", expected " + expectedExit + ":\n"
+					+ Files.readString(output));
+		}
+		return elapsed;
+	}
+
+	private static String table(List<long[]> results) {
+		double[] withOverWithout = results.stream().mapToDouble((r) -> (double) r[0] / r[1]).toArray();
+		double[] refusedOverFull = results.stream().mapToDouble((r) -> (double) r[2] / r[0]).toArray();
+		return String.format(Locale.ROOT,
+				"| figure (web sample, %d rounds) | median | min-max |%n|---|---|---|%n"
+						+ "| start-up with the cluster lock | %.0f ms | %.0f-%.0f ms |%n"
+						+ "| start-up without it | %.0f ms | %.0f-%.0f ms |%n"
+						+ "| start refused by the cluster lock | %.0f ms | %.0f-%.0f ms |%n"
+						+ "| with / without, round by round | %.3fx | %.3f-%.3fx |%n"
+						+ "| refused / full start with the lock, round by round | %.3fx | %.3f-%.3fx |%n",
+				results.size(), ms(results, 0), min(results, 0), max(results, 0), ms(results, 1), min(results, 1),
+				max(results, 1), ms(results, 2), min(results, 2), max(results, 2), median(withOverWithout),
+				Arrays.stream(withOverWithout).min().orElse(0), Arrays.stream(withOverWithout).max().orElse(0),
+				median(refusedOverFull), Arrays.stream(refusedOverFull).min().orElse(0),
+				Arrays.stream(refusedOverFull).max().orElse(0));
+	}
+
+	private static double ms(List<long[]> results, int column) {
+		return median(results.stream().mapToDouble((r) -> r[column] / 1e6).toArray());
+	}
+
+	private static double min(List<long[]> results, int column) {
+		return results.stream().mapToDouble((r) -> r[column] / 1e6).min().orElse(0);
+	}
+
+	private static double max(List<long[]> results, int column) {
+		return results.stream().mapToDouble((r) -> r[column] / 1e6).max().orElse(0);
+	}
+
+	private static double median(double[] values) {
+		double[] sorted = values.clone();
+		Arrays.sort(sorted);
+		int n = sorted.length;
+		return (n % 2 == 1) ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+	}
+
+}
