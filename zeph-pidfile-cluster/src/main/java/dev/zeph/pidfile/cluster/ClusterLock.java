@@ -75,9 +75,8 @@ public final class ClusterLock implements AutoCloseable {
 			throws ClusterLockHeldException, ClusterLockUnavailableException {
 		SessionLock session = PostgresSessionLock.open(settings);
 		try {
-			if (!session.tryLock()) {
-				ClusterLockHolder holder = session.holder()
-					.orElseGet(() -> ClusterLockHolder.of(0, "a session that has just released it"));
+			ClusterLockHolder holder = lockOrFindHolder(session);
+			if (holder != null) {
 				throw new ClusterLockHeldException(settings.name(), session.database(), holder);
 			}
 			return start(settings, session, listener);
@@ -119,13 +118,12 @@ public final class ClusterLock implements AutoCloseable {
 					if (session == null) {
 						session = PostgresSessionLock.open(settings);
 					}
-					if (session.tryLock()) {
+					ClusterLockHolder holder = lockOrFindHolder(session);
+					if (holder == null) {
 						ClusterLock lock = start(settings, session, listener);
 						session = null;
 						return lock;
 					}
-					ClusterLockHolder holder = session.holder()
-						.orElseGet(() -> ClusterLockHolder.of(0, "a session that has just released it"));
 					ClusterLockHeldException held = new ClusterLockHeldException(settings.name(), session.database(),
 							holder);
 					listener.waiting(holder, held.getMessage());
@@ -153,6 +151,22 @@ public final class ClusterLock implements AutoCloseable {
 		finally {
 			if (session != null) {
 				session.close();
+			}
+		}
+	}
+
+	/**
+	 * Take the lock, or find who holds it: {@code null} when this session holds it now. A
+	 * holder that let go between the two looks is tried again, a few times.
+	 */
+	private static @Nullable ClusterLockHolder lockOrFindHolder(SessionLock session) throws SessionLostException {
+		for (int attempt = 1;; attempt++) {
+			if (session.tryLock()) {
+				return null;
+			}
+			Optional<ClusterLockHolder> holder = session.holder();
+			if (holder.isPresent() || attempt == 3) {
+				return holder.orElseGet(ClusterLockHolder::unseen);
 			}
 		}
 	}

@@ -21,6 +21,9 @@ public final class ClusterLockHeldException extends ClusterLockException {
 	private static String message(String lockName, String database, ClusterLockHolder holder) {
 		String where = "Cluster lock '" + lockName + "' on " + database;
 		@Nullable HolderIdentity identity = holder.identity().orElse(null);
+		if (holder.backendPid() == 0) {
+			return where + " is held, by a session that let go and took it again each time this one looked";
+		}
 		if (identity == null) {
 			return where + " is held by backend PID " + holder.backendPid()
 					+ ", a session that did not say who it is" + holder.applicationName().map((name) -> " (application_name '" + name + "')").orElse("");

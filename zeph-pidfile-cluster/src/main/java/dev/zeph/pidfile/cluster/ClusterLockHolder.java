@@ -11,6 +11,13 @@ import java.util.Optional;
  */
 public record ClusterLockHolder(long backendPid, Optional<String> applicationName, Optional<HolderIdentity> identity) {
 
+	/**
+	 * A holder that let go each time this session looked for it, and took the lock again.
+	 */
+	static ClusterLockHolder unseen() {
+		return new ClusterLockHolder(0, Optional.empty(), Optional.empty());
+	}
+
 	static ClusterLockHolder of(long backendPid, String applicationName) {
 		Optional<String> name = Optional.ofNullable(applicationName).filter((value) -> !value.isEmpty());
 		return new ClusterLockHolder(backendPid, name, HolderIdentity.parse(applicationName));
