@@ -73,7 +73,12 @@ final class SampleProcess implements AutoCloseable {
 	 * Wait until the output contains the text; fail with the output if the process ends first.
 	 */
 	SampleProcess awaitOutput(String text) throws InterruptedException {
-		await(() -> output().contains(text) || !isAlive(), "'" + text + "' in the output");
+		try {
+			await(() -> output().contains(text) || !isAlive(), "'" + text + "' in the output");
+		}
+		catch (IllegalStateException ex) {
+			throw new IllegalStateException(ex.getMessage() + ", which so far is:\n" + output(), ex);
+		}
 		if (!output().contains(text)) {
 			throw new IllegalStateException("process ended (exit " + this.process.exitValue() + ") without printing '"
 					+ text + "':\n" + output());
