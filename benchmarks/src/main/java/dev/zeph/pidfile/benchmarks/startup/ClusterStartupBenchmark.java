@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.zeph.pidfile.cluster.ClusterLock;
 import dev.zeph.pidfile.cluster.ClusterLockSettings;
@@ -15,15 +17,19 @@ import dev.zeph.pidfile.cluster.PostgresServer;
 /**
  * The web sample's jar started in rounds of three, interleaved so that a drifting machine
  * affects each alike: with the cluster lock (A), without it (B, the baseline), and refused by
- * a cluster lock this driver holds (R). Each start runs until the application is ready
- * ({@code sample.exit-when-ready}) or refused, and is timed from launch to exit; the ratios
- * A/B and R/A are taken round by round.
+ * a cluster lock this driver holds (R). A and B run until the application is ready
+ * ({@code sample.exit-when-ready}): their start-up is the JVM's uptime at
+ * {@code ApplicationReadyEvent}, and their full start the time from launch to that moment. R
+ * is timed from launch to exit. The ratios A/B (uptime) and R/A (launch to exit against
+ * launch to ready) are taken round by round, as for the pid file in BENCHMARKS.md.
  * <p>
  * Arguments: {@code <web sample jar> [rounds, default 10] [report file]}.
  */
 public final class ClusterStartupBenchmark {
 
 	private static final String LOCK_NAME = "zeph-pidfile-sample-web";
+
+	private static final Pattern READY = Pattern.compile("sample.exit-when-ready: uptime_ms=(\\d+) epoch_ms=(\\d+)");
 
 	private ClusterStartupBenchmark() {
 	}
@@ -44,16 +50,20 @@ public final class ClusterStartupBenchmark {
 			start(jar, directory, List.of(), 0);
 			List<long[]> results = new ArrayList<>();
 			for (int round = 0; round < rounds; round++) {
-				long withLock = start(jar, directory, cluster, 0);
-				long without = start(jar, directory, List.of(), 0);
-				long refused;
+				Start withLock = start(jar, directory, cluster, 0);
+				Start without = start(jar, directory, List.of(), 0);
+				Start refused;
 				try (ClusterLock holder = ClusterLock.acquire(holderSettings, new ClusterLock.Listener() {
 				})) {
 					refused = start(jar, directory, cluster, 75);
 				}
-				results.add(new long[] { withLock, without, refused });
-				System.out.printf(Locale.ROOT, "round %d: with the cluster lock %d ms, without %d ms, refused %d ms%n",
-						round + 1, withLock / 1_000_000, without / 1_000_000, refused / 1_000_000);
+				results.add(new long[] { withLock.uptime(), without.uptime(), refused.launchToEnd(),
+						withLock.launchToEnd() });
+				System.out.printf(Locale.ROOT,
+						"round %d: uptime at ready with the cluster lock %d ms, without %d ms; refused, launch to exit %d ms;"
+								+ " with the lock, launch to ready %d ms%n",
+						round + 1, withLock.uptime() / 1_000_000, without.uptime() / 1_000_000,
+						refused.launchToEnd() / 1_000_000, withLock.launchToEnd() / 1_000_000);
 			}
 			String table = table(results);
 			System.out.println(table);
@@ -62,38 +72,56 @@ public final class ClusterStartupBenchmark {
 		}
 	}
 
-	/** One start, timed from launch to exit; it must exit with the expected code. */
-	private static long start(Path jar, Path directory, List<String> extra, int expectedExit) throws Exception {
+	/**
+	 * One start, which must exit with the expected code: for a start that became ready, the
+	 * JVM's uptime then and the time from launch to then; for a refused one, launch to exit.
+	 */
+	private static Start start(Path jar, Path directory, List<String> extra, int expectedExit) throws Exception {
 		List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
 				jar.toString(), "--server.port=0", "--server.address=127.0.0.1", "--sample.exit-when-ready=true",
 				"--spring.main.banner-mode=off",
 				"--zeph.pidfile.path=" + directory.resolve("web-" + System.nanoTime() + ".pid")));
 		command.addAll(extra);
 		Path output = directory.resolve("start.log");
+		long launchedAt = System.currentTimeMillis();
 		long start = System.nanoTime();
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
 		if (!process.waitFor(2, TimeUnit.MINUTES)) {
 			process.destroyForcibly();
 			throw new IllegalStateException("the start did not end:\n" + Files.readString(output));
 		}
-		long elapsed = System.nanoTime() - start;
+		long toExit = System.nanoTime() - start;
+		String log = Files.readString(output);
 		if (process.exitValue() != expectedExit) {
-			throw new IllegalStateException("exit " + process.exitValue() + ", expected " + expectedExit + ":\n"
-					+ Files.readString(output));
+			throw new IllegalStateException("exit " + process.exitValue() + ", expected " + expectedExit + ":\n" + log);
 		}
-		return elapsed;
+		Matcher ready = READY.matcher(log);
+		if (!ready.find()) {
+			return new Start(-1, toExit);
+		}
+		long uptime = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(ready.group(1)));
+		long toReady = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(ready.group(2)) - launchedAt);
+		return new Start(uptime, toReady);
+	}
+
+	/**
+	 * A start: the JVM's uptime at ready (-1 when refused), and its time from launch to ready,
+	 * or to exit when refused.
+	 */
+	private record Start(long uptime, long launchToEnd) {
+
 	}
 
 	private static String table(List<long[]> results) {
 		double[] withOverWithout = results.stream().mapToDouble((r) -> (double) r[0] / r[1]).toArray();
-		double[] refusedOverFull = results.stream().mapToDouble((r) -> (double) r[2] / r[0]).toArray();
+		double[] refusedOverFull = results.stream().mapToDouble((r) -> (double) r[2] / r[3]).toArray();
 		return String.format(Locale.ROOT,
 				"| figure (web sample, %d rounds) | median | min-max |%n|---|---|---|%n"
-						+ "| start-up with the cluster lock | %.0f ms | %.0f-%.0f ms |%n"
+						+ "| start-up (JVM uptime at ready) with the cluster lock | %.0f ms | %.0f-%.0f ms |%n"
 						+ "| start-up without it | %.0f ms | %.0f-%.0f ms |%n"
-						+ "| start refused by the cluster lock | %.0f ms | %.0f-%.0f ms |%n"
-						+ "| with / without, round by round | %.3fx | %.3f-%.3fx |%n"
-						+ "| refused / full start with the lock, round by round | %.3fx | %.3f-%.3fx |%n",
+						+ "| start refused by the cluster lock, launch to exit | %.0f ms | %.0f-%.0f ms |%n"
+						+ "| start-up with / without, round by round | %.3fx | %.3f-%.3fx |%n"
+						+ "| refused (launch to exit) / full start with the lock (launch to ready) | %.3fx | %.3f-%.3fx |%n",
 				results.size(), ms(results, 0), min(results, 0), max(results, 0), ms(results, 1), min(results, 1),
 				max(results, 1), ms(results, 2), min(results, 2), max(results, 2), median(withOverWithout),
 				Arrays.stream(withOverWithout).min().orElse(0), Arrays.stream(withOverWithout).max().orElse(0),
