@@ -133,12 +133,14 @@ public final class ClusterLock implements AutoCloseable {
 					if (ex.getReason() != Reason.UNREACHABLE) {
 						throw ex;
 					}
+					listener.unreachable(ex.getMessage());
 					last = ex;
 				}
 				catch (SessionLostException ex) {
 					// the database went away under the waiting session: open another on the next try
 					last = new ClusterLockUnavailableException(settings.name(), session.database(), Reason.UNREACHABLE,
 							ex.getMessage(), ex);
+					listener.unreachable(last.getMessage());
 					session.close();
 					session = null;
 				}
@@ -200,6 +202,15 @@ public final class ClusterLock implements AutoCloseable {
 	public boolean isHeld() {
 		return this.lossReason == null && !this.closed
 				&& System.nanoTime() - (this.lastGoodBeat + this.settings.holderDeadline().toNanos()) < 0;
+	}
+
+	/**
+	 * The advisory lock's key, as {@code pg_locks} shows it ({@code classid, objid}, with
+	 * {@code objsubid = 2}).
+	 * @return the two halves, in parentheses
+	 */
+	public String getKey() {
+		return LockKey.of(this.settings.name()).toString();
 	}
 
 	/**
@@ -301,6 +312,11 @@ public final class ClusterLock implements AutoCloseable {
 				}
 				long start = System.nanoTime();
 				this.session.heartbeat();
+				long took = System.nanoTime() - start;
+				if (took * 2 > this.settings.heartbeatTimeout().toNanos()) {
+					// half the timeout gone: the next slow one may cost the lock
+					this.listener.slowHeartbeat(this, Duration.ofNanos(took));
+				}
 				if (System.nanoTime() - (this.lastGoodBeat + this.settings.holderDeadline().toNanos()) > 0) {
 					// the thread did not run in time (a pause): the deadline has passed, whatever the beat says
 					throw new SessionLostException("no heartbeat for " + Duration.ofNanos(start - this.lastGoodBeat).toMillis()
@@ -374,6 +390,23 @@ public final class ClusterLock implements AutoCloseable {
 		 * @param message a sentence that names it
 		 */
 		default void waiting(ClusterLockHolder holder, String message) {
+		}
+
+		/**
+		 * While waiting, after each attempt that could not reach the database; the next
+		 * attempt connects again.
+		 * @param message a sentence that names the database and the cause
+		 */
+		default void unreachable(String message) {
+		}
+
+		/**
+		 * A heartbeat succeeded but took more than half the heartbeat timeout: a slower one
+		 * would cost the lock.
+		 * @param lock the lock
+		 * @param took how long it took
+		 */
+		default void slowHeartbeat(ClusterLock lock, Duration took) {
 		}
 
 		/**

@@ -32,7 +32,8 @@ record LockKey(int space, int hash) {
 
 	@Override
 	public String toString() {
-		return "(" + this.space + ", " + this.hash + ")";
+		// unsigned, as pg_locks shows them (classid, objid)
+		return "(" + Integer.toUnsignedString(this.space) + ", " + Integer.toUnsignedString(this.hash) + ")";
 	}
 
 }

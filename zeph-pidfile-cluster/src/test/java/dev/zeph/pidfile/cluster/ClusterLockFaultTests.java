@@ -137,6 +137,7 @@ class ClusterLockFaultTests {
 				Thread.sleep(50);
 			}
 			assertThat(this.witness.saw("holder", "lost")).as("lost: %s", this.witness).isFalse();
+			assertThat(this.witness.saw("holder", "slow heartbeat")).as("said the heartbeats were slow").isTrue();
 		}
 	}
 

@@ -261,6 +261,21 @@ class ClusterLockTests {
 	}
 
 	@Test
+	void awaitWhenNothingListensShouldSaySoAndRefuseOnceTheTimeoutPasses() throws Exception {
+		int port;
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+			port = socket.getLocalPort();
+		}
+		ClusterLockSettings settings = ClusterLockSettings.of("orders", "jdbc:postgresql://127.0.0.1:" + port + "/db",
+				PostgresServer.USER, PostgresServer.PASSWORD);
+		Witness witness = new Witness();
+		assertThatExceptionOfType(ClusterLockUnavailableException.class)
+			.isThrownBy(() -> ClusterLock.await(settings, Duration.ofSeconds(1), witness.listener("waiter")))
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.UNREACHABLE));
+		assertThat(witness.saw("waiter", "unreachable: Cluster lock 'orders' on 127.0.0.1:" + port + "/db")).isTrue();
+	}
+
+	@Test
 	void settingsShouldRefuseWhatCouldLetTwoInstancesBeActive() {
 		String url = "jdbc:postgresql://127.0.0.1/db";
 		assertThatIllegalArgumentException().isThrownBy(() -> ClusterLockSettings.of(" ", url, null, null))

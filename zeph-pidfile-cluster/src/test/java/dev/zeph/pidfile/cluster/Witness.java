@@ -1,10 +1,12 @@
 package dev.zeph.pidfile.cluster;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,6 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class Witness {
 
 	private final List<Edge> edges = new CopyOnWriteArrayList<>();
+
+	/** What the listeners heard besides the edges: kept apart, so that it never counts as one. */
+	private final List<Edge> notes = new CopyOnWriteArrayList<>();
 
 	ClusterLock.Listener listener(String who) {
 		return new ClusterLock.Listener() {
@@ -32,6 +37,16 @@ final class Witness {
 			}
 
 			@Override
+			public void slowHeartbeat(ClusterLock lock, Duration took) {
+				Witness.this.notes.add(new Edge(System.nanoTime(), who, false, "slow heartbeat"));
+			}
+
+			@Override
+			public void unreachable(String message) {
+				Witness.this.notes.add(new Edge(System.nanoTime(), who, false, "unreachable: " + message));
+			}
+
+			@Override
 			public void deactivated(ClusterLock lock, String reason) {
 				Witness.this.edges.add(new Edge(System.nanoTime(), who, false, reason));
 			}
@@ -40,7 +55,8 @@ final class Witness {
 	}
 
 	boolean saw(String who, String what) {
-		return this.edges.stream().anyMatch((edge) -> edge.who().equals(who) && edge.what().startsWith(what));
+		return Stream.concat(this.edges.stream(), this.notes.stream())
+			.anyMatch((edge) -> edge.who().equals(who) && edge.what().startsWith(what));
 	}
 
 	long when(String who, String what) {

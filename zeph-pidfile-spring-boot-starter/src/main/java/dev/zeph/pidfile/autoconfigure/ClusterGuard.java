@@ -71,9 +71,9 @@ final class ClusterGuard {
 		ApplicationClusterLock applicationLock = new ApplicationClusterLock(lock, settings.name(),
 				Duration.ofNanos(System.nanoTime() - start));
 		guard.lock = applicationLock;
-		logger.info("Locked cluster lock '" + settings.name() + "' on " + lock.getDatabase() + " as "
-				+ lock.getIdentity() + ", backend PID " + lock.getBackendPid() + "; active after a takeover grace of "
-				+ settings.takeoverGrace().toMillis() + " ms");
+		logger.info("Locked cluster lock '" + settings.name() + "' on " + lock.getDatabase() + " (key " + lock.getKey()
+				+ ") as " + lock.getIdentity() + ", backend PID " + lock.getBackendPid()
+				+ "; active after a takeover grace of " + settings.takeoverGrace().toMillis() + " ms");
 		guard.register(applicationLock);
 		ExitOnLockLoss.register(context, pidFileProperties.getOnLoss());
 	}
@@ -157,12 +157,32 @@ final class ClusterGuard {
 			/** Once per holder, and again every minute while the same one holds it. */
 			@Override
 			public void waiting(ClusterLockHolder holder, String message) {
+				this.lastUnreachableLog = 0;
 				long now = System.nanoTime();
 				if (!holder.equals(this.lastHolder) || now - this.lastLog >= WAIT_LOG_INTERVAL.toNanos()) {
 					logger.info("Waiting for the cluster lock: " + message);
 					this.lastHolder = holder;
 					this.lastLog = now;
 				}
+			}
+
+			private long lastUnreachableLog;
+
+			/** On the first failed attempt after a good one, and again every minute. */
+			@Override
+			public void unreachable(String message) {
+				long now = System.nanoTime();
+				if (this.lastUnreachableLog == 0 || now - this.lastUnreachableLog >= WAIT_LOG_INTERVAL.toNanos()) {
+					logger.warn("Waiting for the cluster lock, reconnecting: " + message);
+					this.lastUnreachableLog = now;
+				}
+			}
+
+			@Override
+			public void slowHeartbeat(ClusterLock lock, Duration took) {
+				logger.warn("Slow heartbeat of cluster lock '" + lock.getSettings().name() + "' on " + lock.getDatabase()
+						+ ": " + took.toMillis() + " ms of a " + lock.getSettings().heartbeatTimeout().toMillis()
+						+ " ms timeout");
 			}
 
 			@Override
