@@ -1,6 +1,8 @@
 package dev.zeph.pidfile.cluster;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,6 +40,13 @@ class ClusterLockTests {
 	static void stopServer() throws Exception {
 		if (server != null) {
 			server.close();
+		}
+	}
+
+	/** A port of the loopback address that nothing listens on. */
+	private static int closedPort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
 		}
 	}
 
@@ -247,10 +256,7 @@ class ClusterLockTests {
 
 	@Test
 	void acquireWhenNothingListensShouldRefuseAsUnreachable() throws Exception {
-		int port;
-		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
+		int port = closedPort();
 		ClusterLockSettings settings = ClusterLockSettings.of("orders", "jdbc:postgresql://127.0.0.1:" + port + "/db",
 				PostgresServer.USER, PostgresServer.PASSWORD);
 		assertThatExceptionOfType(ClusterLockUnavailableException.class)
@@ -262,10 +268,7 @@ class ClusterLockTests {
 
 	@Test
 	void awaitWhenNothingListensShouldSaySoAndRefuseOnceTheTimeoutPasses() throws Exception {
-		int port;
-		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
+		int port = closedPort();
 		ClusterLockSettings settings = ClusterLockSettings.of("orders", "jdbc:postgresql://127.0.0.1:" + port + "/db",
 				PostgresServer.USER, PostgresServer.PASSWORD);
 		Witness witness = new Witness();

@@ -30,9 +30,9 @@ class ClusterLockApplicationContextInitializer
 		}
 		Environment environment = context.getEnvironment();
 		Binder binder = Binder.get(environment);
-		ClusterLockProperties properties = binder.bind("zeph.pidfile.cluster", ClusterLockProperties.class)
-			.orElseGet(ClusterLockProperties::new);
-		if (!properties.isEnabled() || !PidFileActivation.isOnInThisContext(environment, ENABLED_PROPERTY)) {
+		// one property on every start; the rest is bound only where the lock is taken
+		if (!binder.bind(ENABLED_PROPERTY, Boolean.class).orElse(false)
+				|| !PidFileActivation.isOnInThisContext(environment, ENABLED_PROPERTY)) {
 			return;
 		}
 		if (!ClassUtils.isPresent(CLUSTER_LOCK_CLASS, context.getClassLoader())) {
@@ -40,6 +40,8 @@ class ClusterLockApplicationContextInitializer
 					"The cluster lock needs dev.zeph:zeph-pidfile-cluster and org.postgresql:postgresql on the class"
 							+ " path.");
 		}
+		ClusterLockProperties properties = binder.bind("zeph.pidfile.cluster", ClusterLockProperties.class)
+			.orElseGet(ClusterLockProperties::new);
 		PidFileProperties pidFileProperties = binder.bind("zeph.pidfile", PidFileProperties.class)
 			.orElseGet(PidFileProperties::new);
 		ClusterGuard.start(context, properties, pidFileProperties);
