@@ -31,6 +31,8 @@ public final class ClusterLock implements AutoCloseable {
 	/** How often the lock's thread, waiting on the session, looks whether the lock was closed. */
 	static final Duration CLOSE_POLL = Duration.ofMillis(100);
 
+	private static volatile @Nullable String hostName;
+
 	private final ClusterLockSettings settings;
 
 	private final SessionLock session;
@@ -73,7 +75,32 @@ public final class ClusterLock implements AutoCloseable {
 	 */
 	public static ClusterLock acquire(ClusterLockSettings settings, Listener listener)
 			throws ClusterLockHeldException, ClusterLockUnavailableException {
-		SessionLock session = PostgresSessionLock.open(settings);
+		return acquire(settings, PostgresSessionLock.open(settings), listener);
+	}
+
+	/**
+	 * Take the lock on a session opened ahead, or refuse at once when another instance holds
+	 * it.
+	 * @param connection the session, possibly still opening
+	 * @param listener told when this instance becomes active and when it stops being active
+	 * @return the lock, not yet active: it becomes active after the takeover grace
+	 * @throws ClusterLockHeldException if another session holds the lock
+	 * @throws ClusterLockUnavailableException if the database cannot hold it
+	 * @throws InterruptedException if interrupted while the session was opening
+	 */
+	public static ClusterLock acquire(ClusterLockConnection connection, Listener listener)
+			throws ClusterLockHeldException, ClusterLockUnavailableException, InterruptedException {
+		try {
+			return acquire(connection.getSettings(), connection.take(), listener);
+		}
+		finally {
+			// not taken when interrupted while it opened
+			connection.close();
+		}
+	}
+
+	private static ClusterLock acquire(ClusterLockSettings settings, SessionLock session, Listener listener)
+			throws ClusterLockHeldException, ClusterLockUnavailableException {
 		try {
 			ClusterLockHolder holder = lockOrFindHolder(session);
 			if (holder != null) {
@@ -109,14 +136,37 @@ public final class ClusterLock implements AutoCloseable {
 	 */
 	public static ClusterLock await(ClusterLockSettings settings, Duration timeout, Listener listener)
 			throws ClusterLockException, InterruptedException {
+		return await(settings, null, timeout, listener);
+	}
+
+	/**
+	 * Wait for the lock as {@link #await(ClusterLockSettings, Duration, Listener)} does, trying
+	 * first on a session opened ahead.
+	 * @param connection the first session, possibly still opening
+	 * @param timeout how long to wait; zero waits for ever
+	 * @param listener told who holds the lock after each try, and of this instance's activity
+	 * @return the lock, not yet active
+	 * @throws ClusterLockException as {@link #await(ClusterLockSettings, Duration, Listener)}
+	 * @throws InterruptedException if the waiting thread was interrupted
+	 */
+	public static ClusterLock await(ClusterLockConnection connection, Duration timeout, Listener listener)
+			throws ClusterLockException, InterruptedException {
+		return await(connection.getSettings(), connection, timeout, listener);
+	}
+
+	private static ClusterLock await(ClusterLockSettings settings, @Nullable ClusterLockConnection first,
+			Duration timeout, Listener listener) throws ClusterLockException, InterruptedException {
 		long start = System.nanoTime();
+		@Nullable ClusterLockConnection ahead = first;
 		@Nullable SessionLock session = null;
 		try {
 			while (true) {
 				ClusterLockException last;
 				try {
 					if (session == null) {
-						session = PostgresSessionLock.open(settings);
+						ClusterLockConnection opening = ahead;
+						ahead = null;
+						session = (opening != null) ? opening.take() : PostgresSessionLock.open(settings);
 					}
 					ClusterLockHolder holder = lockOrFindHolder(session);
 					if (holder == null) {
@@ -153,6 +203,10 @@ public final class ClusterLock implements AutoCloseable {
 		finally {
 			if (session != null) {
 				session.close();
+			}
+			if (first != null) {
+				// not taken when interrupted while it opened
+				first.close();
 			}
 		}
 	}
@@ -363,13 +417,19 @@ public final class ClusterLock implements AutoCloseable {
 		this.listener.lost(this, reason, wasActive);
 	}
 
-	private static String hostName() {
-		try {
-			return InetAddress.getLocalHost().getHostName();
+	/** This host's name, looked up once: the lookup may ask a name service. */
+	static String hostName() {
+		String name = hostName;
+		if (name == null) {
+			try {
+				name = InetAddress.getLocalHost().getHostName();
+			}
+			catch (UnknownHostException ex) {
+				name = System.getenv().getOrDefault("HOSTNAME", "unknown-host");
+			}
+			hostName = name;
 		}
-		catch (UnknownHostException ex) {
-			return System.getenv().getOrDefault("HOSTNAME", "unknown-host");
-		}
+		return name;
 	}
 
 	@Override

