@@ -1,8 +1,12 @@
 package dev.zeph.pidfile.autoconfigure;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 import dev.zeph.pidfile.cluster.ClusterLock;
+import dev.zeph.pidfile.cluster.ClusterLockConnection;
 import dev.zeph.pidfile.cluster.ClusterLockException;
 import dev.zeph.pidfile.cluster.ClusterLockHolder;
 import dev.zeph.pidfile.cluster.ClusterLockSettings;
@@ -14,9 +18,11 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
@@ -33,6 +39,10 @@ final class ClusterGuard {
 	private static final Duration WAIT_LOG_INTERVAL = Duration.ofMinutes(1);
 
 	private static final Log logger = LogFactory.getLog(ClusterGuard.class);
+
+	/** Sessions opened as soon as an environment was prepared, until an initializer takes them. */
+	private static final Map<Environment, ClusterLockConnection> EARLY = Collections
+		.synchronizedMap(new WeakHashMap<>());
 
 	private final ConfigurableApplicationContext context;
 
@@ -56,10 +66,18 @@ final class ClusterGuard {
 		ClusterGuard guard = new ClusterGuard(context, pidFileProperties.getOnLoss());
 		ClusterLock lock;
 		long start = System.nanoTime();
+		ClusterLockConnection connection = EARLY.remove(context.getEnvironment());
+		if (connection == null || !connection.getSettings().equals(settings)) {
+			// none opened early, or a property changed since
+			if (connection != null) {
+				connection.close();
+			}
+			connection = ClusterLockConnection.open(settings);
+		}
 		try {
 			lock = (pidFileProperties.getMode() == PidFileProperties.Mode.WAIT)
-					? ClusterLock.await(settings, pidFileProperties.getWaitTimeout(), guard.listener())
-					: ClusterLock.acquire(settings, guard.listener());
+					? ClusterLock.await(connection, pidFileProperties.getWaitTimeout(), guard.listener())
+					: ClusterLock.acquire(connection, guard.listener());
 		}
 		catch (ClusterLockException ex) {
 			throw new ClusterLockStartupException(ex, pidFileProperties.getAlreadyRunningExitCode());
@@ -76,6 +94,39 @@ final class ClusterGuard {
 				+ "; active after a takeover grace of " + settings.takeoverGrace().toMillis() + " ms");
 		guard.register(applicationLock);
 		ExitOnLockLoss.register(context, pidFileProperties.getOnLoss());
+	}
+
+	/**
+	 * Start opening the session for the lock of this environment, without taking it.
+	 * @return whether a session is opening: not when the settings are invalid, which the
+	 * initializer then reports
+	 */
+	static boolean connectEarly(ConfigurableEnvironment environment) {
+		ClusterLockSettings settings;
+		try {
+			ClusterLockProperties properties = Binder.get(environment)
+				.bind("zeph.pidfile.cluster", ClusterLockProperties.class)
+				.orElseGet(ClusterLockProperties::new);
+			settings = settings(properties, environment);
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+		ClusterLockConnection previous = EARLY.put(environment, ClusterLockConnection.open(settings));
+		if (previous != null) {
+			previous.close();
+		}
+		return true;
+	}
+
+	/**
+	 * End the session opened early for this environment, unless the lock was taken on it.
+	 */
+	static void closeEarly(ConfigurableEnvironment environment) {
+		ClusterLockConnection connection = EARLY.remove(environment);
+		if (connection != null) {
+			connection.close();
+		}
 	}
 
 	private static ClusterLockSettings settings(ClusterLockProperties properties, Environment environment) {

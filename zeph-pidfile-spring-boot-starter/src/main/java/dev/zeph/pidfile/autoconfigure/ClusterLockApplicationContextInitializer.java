@@ -1,5 +1,7 @@
 package dev.zeph.pidfile.autoconfigure;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationContextInitializer;
@@ -25,26 +27,36 @@ class ClusterLockApplicationContextInitializer
 
 	@Override
 	public void initialize(ConfigurableApplicationContext context) {
-		if (Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING) || context.getParent() != null) {
-			return;
-		}
 		Environment environment = context.getEnvironment();
-		Binder binder = Binder.get(environment);
-		// one property on every start; the rest is bound only where the lock is taken
-		if (!binder.bind(ENABLED_PROPERTY, Boolean.class).orElse(false)
-				|| !PidFileActivation.isOnInThisContext(environment, ENABLED_PROPERTY)) {
+		if (context.getParent() != null || !isEnabled(environment)) {
 			return;
 		}
-		if (!ClassUtils.isPresent(CLUSTER_LOCK_CLASS, context.getClassLoader())) {
+		if (!isAvailable(context.getClassLoader())) {
 			throw new InvalidConfigurationPropertyValueException(ENABLED_PROPERTY, true,
 					"The cluster lock needs dev.zeph:zeph-pidfile-cluster and org.postgresql:postgresql on the class"
 							+ " path.");
 		}
+		Binder binder = Binder.get(environment);
 		ClusterLockProperties properties = binder.bind("zeph.pidfile.cluster", ClusterLockProperties.class)
 			.orElseGet(ClusterLockProperties::new);
 		PidFileProperties pidFileProperties = binder.bind("zeph.pidfile", PidFileProperties.class)
 			.orElseGet(PidFileProperties::new);
 		ClusterGuard.start(context, properties, pidFileProperties);
+	}
+
+	/**
+	 * Whether this start takes the cluster lock: enabled, not during AOT processing, and not
+	 * in a test context that did not enable it itself. Binds one property: the rest is bound
+	 * only where the lock is taken.
+	 */
+	static boolean isEnabled(Environment environment) {
+		return !Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING)
+				&& Binder.get(environment).bind(ENABLED_PROPERTY, Boolean.class).orElse(false)
+				&& PidFileActivation.isOnInThisContext(environment, ENABLED_PROPERTY);
+	}
+
+	static boolean isAvailable(@Nullable ClassLoader classLoader) {
+		return ClassUtils.isPresent(CLUSTER_LOCK_CLASS, classLoader);
 	}
 
 	@Override
