@@ -22,6 +22,8 @@ public final class ClusterLockConnection implements AutoCloseable {
 
 	private boolean opened;
 
+	private long openedAt;
+
 	private boolean taken;
 
 	private boolean closed;
@@ -78,6 +80,7 @@ public final class ClusterLockConnection implements AutoCloseable {
 			this.session = session;
 			this.failure = failure;
 			this.opened = true;
+			this.openedAt = System.nanoTime();
 			notifyAll();
 		}
 	}
@@ -112,6 +115,11 @@ public final class ClusterLockConnection implements AutoCloseable {
 		}
 		if (session == null) {
 			throw new IllegalStateException("No session for cluster lock '" + this.settings.name() + "'", failure);
+		}
+		if (System.nanoTime() - this.openedAt - this.settings.serverTimeout().toNanos() / 2 > 0) {
+			// idle for long: the server's idle_session_timeout may have ended it, or be about to
+			session.close();
+			return PostgresSessionLock.open(this.settings);
 		}
 		return session;
 	}

@@ -341,6 +341,21 @@ class ClusterLockTests {
 	}
 
 	@Test
+	void acquireOnAConnectionThatTheServerEndedWhileIdleShouldOpenAnother() throws Exception {
+		ClusterLockSettings settings = settings("orders").withTimings(Duration.ofSeconds(3), Duration.ofMillis(200),
+				Duration.ofMillis(400));
+		try (ClusterLockConnection connection = ClusterLockConnection.open(settings)) {
+			Witness.await(() -> sessionsOf(server, "zeph:orders") == 1, "the session to open");
+			Witness.await(() -> sessionsOf(server, "zeph:orders") == 0, "the server's idle timeout to end it");
+			try (ClusterLock lock = ClusterLock.acquire(connection, new ClusterLock.Listener() {
+			})) {
+				assertThat(lock.isHeld()).isTrue();
+				assertThat(heldLocks(server)).isOne();
+			}
+		}
+	}
+
+	@Test
 	void closingAConnectionOpenedAheadShouldEndItsSessionUnused() throws Exception {
 		ClusterLockConnection connection = ClusterLockConnection.open(settings("orders"));
 		connection.close();

@@ -4,6 +4,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,14 +25,22 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.bootstrap.DefaultBootstrapContext;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -134,6 +143,45 @@ class ClusterLockApplicationTests {
 				assertThat(analysis.getAction()).contains("zeph.pidfile.mode=wait");
 			});
 		assertThat(ConstructedBeans.count).as("beans of the refused application").isZero();
+	}
+
+	@Test
+	void sessionShouldOpenOnceTheEnvironmentIsPreparedAndTheLockBeTakenOnItAfterThePidFile() {
+		List<Long> seenEarly = new CopyOnWriteArrayList<>();
+		SpringApplication application = PidFileApplicationContextInitializerTests.application(EventsConfiguration.class);
+		// runs after the listener that opens the session, long before any initializer
+		application.addListeners(new OrderedEnvironmentListener(() -> {
+			Polling.await(() -> sessionsOf("zeph:orders") == 1, "the lock's session, opened early");
+			seenEarly.add((long) count("SELECT pid FROM pg_stat_activity WHERE application_name = 'zeph:orders'"));
+			assertThat(lockHolders()).as("locks held before the initializers").isZero();
+		}));
+		ConfigurableApplicationContext context = application.run(args());
+		this.contexts.add(context);
+		assertThat(seenEarly).as("the session seen once the environment was prepared").hasSize(1);
+		assertThat(context.getBean(ApplicationClusterLock.class).getBackendPid()).isEqualTo(seenEarly.get(0));
+	}
+
+	@Test
+	void sessionOpenedEarlyShouldEndWhenTheStartFailsBeforeTheInitializers() throws Exception {
+		SpringApplication application = PidFileApplicationContextInitializerTests.application(EventsConfiguration.class);
+		StandardEnvironment environment = new StandardEnvironment();
+		Map<String, Object> properties = new LinkedHashMap<>();
+		// a lease longer than the wait below: the server's idle timeout must not be what ends the session
+		for (String arg : args("--zeph.pidfile.cluster.name=refused-early",
+				"--zeph.pidfile.cluster.server-timeout=5m")) {
+			int equals = arg.indexOf('=');
+			properties.put(arg.substring(2, equals), arg.substring(equals + 1));
+		}
+		environment.getPropertySources().addFirst(new MapPropertySource("test", properties));
+		ClusterLockConnectionListener listener = new ClusterLockConnectionListener();
+		listener.onApplicationEvent(new ApplicationEnvironmentPreparedEvent(new DefaultBootstrapContext(), application,
+				new String[0], environment));
+		Polling.await(() -> sessionsOf("zeph:refused-early") == 1, "the session opened early");
+		// the pid file refused the start, say: no initializer took the session
+		listener.onApplicationEvent(
+				new ApplicationFailedEvent(application, new String[0], null, new IllegalStateException("refused")));
+		Polling.await(() -> sessionsOf("zeph:refused-early") == 0, "the session to end with the failed start");
+		assertThat(environment).as("kept until here, so that no collector ends the session instead").isNotNull();
 	}
 
 	@Test
@@ -240,6 +288,28 @@ class ClusterLockApplicationTests {
 		return registry.get(name).tag("guard", "cluster").tag("lock", "orders");
 	}
 
+	/** Sessions whose application_name is the given one, or starts with it and a colon. */
+	private static int sessionsOf(String applicationName) {
+		return count("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + applicationName
+				+ "' OR application_name LIKE '" + applicationName + ":%'");
+	}
+
+	/** Sessions holding an advisory lock. */
+	private static int lockHolders() {
+		return count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted");
+	}
+
+	private static int count(String query) {
+		try (Connection admin = server.admin(); Statement statement = admin.createStatement();
+				ResultSet result = statement.executeQuery(query)) {
+			result.next();
+			return result.getInt(1);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	private static long backendPidOf(String name) throws Exception {
 		try (Connection admin = server.admin(); Statement statement = admin.createStatement();
 				ResultSet result = statement.executeQuery(
@@ -282,6 +352,34 @@ class ClusterLockApplicationTests {
 		void onLost(ClusterLockLostEvent event) {
 			this.lost.add(event);
 		}
+
+	}
+
+	/** Runs a check when the environment is prepared, right after the listener that opens the session. */
+	private record OrderedEnvironmentListener(Check check)
+			implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
+
+		@Override
+		public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
+			try {
+				this.check.run();
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		@Override
+		public int getOrder() {
+			return new ClusterLockConnectionListener().getOrder() + 1;
+		}
+
+	}
+
+	@FunctionalInterface
+	private interface Check {
+
+		void run() throws Exception;
 
 	}
 
