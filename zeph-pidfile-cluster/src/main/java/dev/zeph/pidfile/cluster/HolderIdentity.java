@@ -13,7 +13,10 @@ import org.jspecify.annotations.Nullable;
  * epoch second it locked, in base 36. Any role can read another session's
  * {@code application_name}, while its address and start time need extra privileges, so the
  * holder says itself who it is. PostgreSQL keeps 63 bytes of it: the lock name is cut to
- * fit, never the host or the pid, which are what an operator acts on.
+ * fit, never the pid, which is what an operator acts on. A host name too long even for an
+ * empty lock name (Linux allows 64 bytes) is written as its first label, and one still too
+ * long as {@code ~} and its end: the unique end of a generated name, such as a Kubernetes
+ * pod's.
  *
  * @param name the lock name, possibly cut
  * @param host the holder's host name
@@ -31,9 +34,32 @@ public record HolderIdentity(String name, String host, long pid, Instant since) 
 	 * @return the value
 	 */
 	String toApplicationName() {
-		String tail = ":" + this.host + ":" + this.pid + ":" + Long.toString(this.since.getEpochSecond(), 36);
+		String end = ":" + this.pid + ":" + Long.toString(this.since.getEpochSecond(), 36);
+		int hostRoom = MAX_BYTES - PREFIX.length() - 1 - end.length() - 1;
+		String tail = ":" + fit(this.host, hostRoom) + end;
 		int room = MAX_BYTES - PREFIX.length() - tail.getBytes(StandardCharsets.UTF_8).length;
 		return PREFIX + truncate(this.name, Math.max(0, room)) + tail;
+	}
+
+	/** The host name, or the shortest form of it that still tells hosts apart, in the room given. */
+	private static String fit(String host, int room) {
+		if (bytes(host) <= room) {
+			return host;
+		}
+		int dot = host.indexOf('.');
+		if (dot > 0 && bytes(host.substring(0, dot)) <= room) {
+			return host.substring(0, dot);
+		}
+		String label = (dot > 0) ? host.substring(0, dot) : host;
+		int start = label.length();
+		while (start > 0 && bytes(label.substring(start - 1)) <= room - 1) {
+			start--;
+		}
+		return "~" + label.substring(start);
+	}
+
+	private static int bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8).length;
 	}
 
 	/**
