@@ -13,7 +13,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.zeph.pidfile.autoconfigure.testapp.PidFileTestApplication;
+import dev.zeph.pidfile.cluster.ClusterLock;
 import dev.zeph.pidfile.cluster.ClusterLockHeldException;
+import dev.zeph.pidfile.cluster.ClusterLockSettings;
 import dev.zeph.pidfile.cluster.ClusterLockUnavailableException;
 import dev.zeph.pidfile.cluster.PostgresServer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -200,6 +203,25 @@ class ClusterLockApplicationTests {
 		Polling.await(() -> !events.activated.isEmpty(), "the second to become active");
 		assertThat(events.activatedAt).isGreaterThan(firstClosed);
 		assertThat(secondLock.isActive()).isTrue();
+	}
+
+	@Test
+	void sigtermWhileWaitingForTheClusterLockShouldEndTheProcessHoldingNothing() throws Exception {
+		ClusterLockSettings settings = ClusterLockSettings.of("orders", server.url(), PostgresServer.USER,
+				PostgresServer.PASSWORD);
+		Path pidFile = this.temp.resolve("waiter.pid");
+		try (ClusterLock holder = ClusterLock.acquire(settings, new ClusterLock.Listener() {
+		}); TestApplicationProcess waiter = TestApplicationProcess.start(this.temp.resolve("waiter.log"), List.of(),
+				args("--zeph.pidfile.path=" + pidFile, "--zeph.pidfile.mode=wait"))) {
+			waiter.awaitOutput("Waiting for the cluster lock");
+			assertThat(sessionsOf("zeph:orders")).as("the holder's session and the waiter's").isEqualTo(2);
+			waiter.terminate();
+			assertThat(waiter.awaitExit()).isEqualTo(143);
+			assertThat(waiter.output()).doesNotContain(PidFileTestApplication.STARTED);
+			Polling.await(() -> sessionsOf("zeph:orders") == 1, "the waiter's session to end with it");
+			assertThat(pidFile).doesNotExist();
+			assertThat(holder.isHeld()).isTrue();
+		}
 	}
 
 	@Test
