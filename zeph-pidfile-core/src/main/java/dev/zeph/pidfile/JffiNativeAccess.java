@@ -17,11 +17,9 @@ import org.jspecify.annotations.Nullable;
  * {@link NativeAccess} for Java 17 to 21 on Linux x86_64 and aarch64, calling libc through
  * jffi, the JNI layer that jnr-ffi and jnr-posix are built on. jffi's {@code Invoker} calls a
  * function address with a {@code CallContext} (the signature) and nothing else: no generated
- * stub classes, no ASM. A pid file is taken on every start of the application, and that
- * start-up path is what this backend exists for: a first open, flock and close through it
- * cost about 50 ms of CPU in a fresh JVM, against 130 ms through a three-function jnr-ffi
- * binding and 226 ms through jnr-posix's full {@code POSIX}, on two jars instead of twelve
- * (BENCHMARKS.md, issue 5).
+ * stub classes, no ASM. A pid file is taken on every start of the application, so this
+ * backend is built for a cheap first call in a fresh JVM: it loads far fewer classes and jars
+ * than a jnr-ffi binding or jnr-posix's {@code POSIX} would (BENCHMARKS.md).
  * <p>
  * Every argument is a machine word: file descriptors and flags as integers, paths and buffers
  * as addresses of native memory that each call allocates and frees itself.

@@ -24,14 +24,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * {@link LinuxAbi}, shared with the jffi binding.
  * <p>
  * Linking a downcall generates a stub class for its {@link FunctionDescriptor}, and the first
- * one also sets up the linker: tens of milliseconds on every start of the application
+ * one also sets up the linker: most of this backend's cost on every start of the application
  * (BENCHMARKS.md). Stubs are shared between handles of one descriptor, so every fixed-arity
  * call here goes through one shape, four 64-bit integers in and one out: on both
  * architectures an {@code int}, {@code off_t}, {@code size_t} or pointer argument travels in
  * a general-purpose register either way, unused argument registers are ignored by the
  * callee, and an {@code int} result is read as the low 32 bits (the cast to {@code int}).
- * Only variadic {@code open} keeps its own, exact descriptor. That is one stub for twelve
- * functions instead of eight.
+ * Only variadic {@code open} keeps its own, exact descriptor, so the whole binding needs two
+ * stubs.
  */
 final class ForeignNativeAccess implements NativeAccess {
 
