@@ -19,6 +19,12 @@ final class PathSafety {
 
 	private static final int DIRECTORY_MODE = 0755;
 
+	/** {@code geteuid()} not asked yet: no uid is {@code (uid_t) -1}. */
+	private static final int UNKNOWN_UID = -1;
+
+	/** This process's effective uid, once asked: see {@link #euid(NativeAccess)}. */
+	private static volatile int effectiveUid = UNKNOWN_UID;
+
 	private final NativeAccess nativeAccess;
 
 	private final Path path;
@@ -28,7 +34,21 @@ final class PathSafety {
 	PathSafety(NativeAccess nativeAccess, Path path) {
 		this.nativeAccess = nativeAccess;
 		this.path = path;
-		this.euid = nativeAccess.geteuid();
+		this.euid = euid(nativeAccess);
+	}
+
+	/**
+	 * This process's effective uid, asked of the kernel once: nothing in Java changes it, and
+	 * a library that drops root with {@code setuid(2)} afterwards only makes the checks
+	 * stricter, since uid 0 is trusted either way.
+	 */
+	static int euid(NativeAccess nativeAccess) {
+		int euid = effectiveUid;
+		if (euid == UNKNOWN_UID) {
+			euid = nativeAccess.geteuid();
+			effectiveUid = euid;
+		}
+		return euid;
 	}
 
 	/**

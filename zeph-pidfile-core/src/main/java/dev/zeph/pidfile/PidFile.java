@@ -186,15 +186,19 @@ public final class PidFile implements AutoCloseable {
 		}
 		byte[] content = new byte[PidContent.MAX_LENGTH + 1];
 		try {
-			int length = nativeAccess.pread(fd, content, 0);
+			// the lstat, made under our lock, already tells an empty file: nothing to read then
+			int length = (current.size() == 0) ? 0 : nativeAccess.pread(fd, content, 0);
 			if (length > PidContent.MAX_LENGTH || !PidContent.isValid(content, length)) {
 				throw new NotAPidFileException(path, "read");
 			}
 			OptionalLong previous = PidContent.pid(content, length);
 			byte[] bytes = PidContent.format(pid);
-			// write, then cut: a reader never sees our pid followed by a longer stale pid's digits
+			// write, then cut: a reader never sees our pid followed by a longer stale pid's digits;
+			// what was no longer than our pid leaves nothing to cut
 			nativeAccess.pwrite(fd, bytes, 0);
-			nativeAccess.ftruncate(fd, bytes.length);
+			if (Math.max(length, current.size()) > bytes.length) {
+				nativeAccess.ftruncate(fd, bytes.length);
+			}
 			return new PidFile(path, nativeAccess, fd, opened, pid, previous);
 		}
 		catch (ErrnoException ex) {
@@ -224,7 +228,7 @@ public final class PidFile implements AutoCloseable {
 		catch (ErrnoException ex) {
 			return unsafe;
 		}
-		String owner = (status.uid() != nativeAccess.geteuid())
+		String owner = (status.uid() != PathSafety.euid(nativeAccess))
 				? PathSafety.owner(path, status.uid(), LinkOption.NOFOLLOW_LINKS) : null;
 		try {
 			fd = nativeAccess.open(path.toString(), false);
