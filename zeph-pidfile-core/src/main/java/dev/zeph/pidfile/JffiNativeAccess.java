@@ -185,6 +185,16 @@ final class JffiNativeAccess implements NativeAccess {
 	}
 
 	@Override
+	public void awaitShared(int fd) throws ErrnoException {
+		while ((int) this.invoker.invokeN2(this.intInt, this.flock, fd, LinuxAbi.LOCK_SH) != 0) {
+			int errno = this.lastError.get();
+			if (errno != LinuxAbi.EINTR) {
+				throw failure("flock", errno);
+			}
+		}
+	}
+
+	@Override
 	public FileStatus fstat(int fd) throws ErrnoException {
 		long buffer = scratch() + STAT_OFFSET;
 		check("fstat", (int) this.invoker.invokeN2(this.intPointer, this.fstat, fd, buffer));

@@ -38,6 +38,8 @@ final class LinuxAbi {
 
 	static final int ENOENT = 2;
 
+	static final int EINTR = 4;
+
 	static final int EIO = 5;
 
 	static final int EWOULDBLOCK = 11;

@@ -258,6 +258,43 @@ public final class PidFile implements AutoCloseable {
 	}
 
 	/**
+	 * Block until no process holds the lock of the pid file at {@code path}, as
+	 * {@code flock -w} waits: a shared lock, taken once the holder lets go and dropped at
+	 * once; nothing is created or written. Returns at once when nothing or no regular file
+	 * is there, for the caller's next acquire to take or refuse. A native call that a Java
+	 * interrupt cannot end: run it on a thread that may be abandoned, whose shared lock then
+	 * lasts only the moment between the holder letting go and this returning.
+	 * @param path the pid file
+	 * @throws PidFileException if the file cannot be opened or locked, with its errno
+	 */
+	public static void awaitRelease(Path path) throws PidFileException {
+		Path absolute = path.toAbsolutePath();
+		NativeAccess nativeAccess = NativeAccessLoader.get(absolute);
+		int fd;
+		try {
+			fd = nativeAccess.open(absolute.toString(), false);
+		}
+		catch (ErrnoException ex) {
+			if (ex.is("ENOENT") || ex.is("ELOOP")) {
+				// gone with its holder, or a link that acquire refuses
+				return;
+			}
+			throw failure(absolute, "open", ex);
+		}
+		try {
+			if (nativeAccess.fstat(fd).isRegularFile()) {
+				nativeAccess.awaitShared(fd);
+			}
+		}
+		catch (ErrnoException ex) {
+			throw failure(absolute, "lock", ex);
+		}
+		finally {
+			nativeAccess.close(fd);
+		}
+	}
+
+	/**
 	 * Tell what a pid file this process does not hold says, by probing its lock with a
 	 * shared {@code flock}: never by asking whether the pid in it is alive, since pids are
 	 * reused. Nothing is created or written.

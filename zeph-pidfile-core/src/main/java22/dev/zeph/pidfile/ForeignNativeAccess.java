@@ -158,6 +158,16 @@ final class ForeignNativeAccess implements NativeAccess {
 	}
 
 	@Override
+	public void awaitShared(int fd) throws ErrnoException {
+		MemorySegment scratch = SCRATCH.get();
+		while ((int) call(FLOCK, "flock", scratch, fd, LinuxAbi.LOCK_SH, 0, 0) != 0) {
+			if (errno(scratch) != LinuxAbi.EINTR) {
+				throw failure("flock", scratch);
+			}
+		}
+	}
+
+	@Override
 	public FileStatus fstat(int fd) throws ErrnoException {
 		MemorySegment scratch = SCRATCH.get();
 		if ((int) call(FSTAT, "fstat", scratch, fd, scratch.address() + STAT_OFFSET, 0, 0) != 0) {
