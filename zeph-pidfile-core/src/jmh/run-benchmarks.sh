@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Per-call cost of zeph-pidfile against the C floor (issue 5, target 3): JMH on JDK 25
-# (java.lang.foreign) and JDK 17 (jffi) against ../shared/perf/syscall-floor.c, as ratios.
+# Per-call cost of zeph-pidfile against the C floor (issue 5, target 3; issue 13): JMH on JDK 25
+# (java.lang.foreign) and JDK 17 (jffi) against ../shared/perf/syscall-floor.c, as ratios, in the
+# steady state.
 #
-#   zeph-pidfile-core/src/jmh/run-benchmarks.sh            # about 6 minutes on 2 cores
+#   zeph-pidfile-core/src/jmh/run-benchmarks.sh            # about 8 minutes on 2 cores
 #   BENCH_DIR=/dev/shm zeph-pidfile-core/src/jmh/run-benchmarks.sh   # on a tmpfs, like /run
 #
 # 1. builds the module once with -Pbenchmarks on JDK 25, so that the packaged multi-release jar
@@ -15,13 +16,23 @@
 # 4. prints Java/C ratios per configuration: the median over rounds, with min-max. A Java run's
 #    time is the median of its one-second JMH iterations (each an average, in us/op).
 #
+# Steady state: the benchmark JVM runs with a fixed, pre-touched heap (HEAP_OPTS, default
+# -Xms512m -Xmx512m -XX:+AlwaysPreTouch). Without it, the first pass of the allocations through
+# a freshly enlarged eden pays a page fault per new 4 KiB page (about 11 us each on this kind of
+# VM), which lands inside a short warm-up and measurement and adds microseconds per acquire.
+# JMH's GC profiler runs too (PROF, default gc): it reports the bytes allocated per operation
+# and the collections in each iteration. Every one-second iteration time, warm-up included, is
+# kept in iterations.tsv and summed up as drift (last measured / first measured) in the table,
+# so that a reader can see the measured iterations are flat.
+#
 # Both sides make their files in one temporary directory, at the same depth, so on one file
 # system: BENCH_DIR (default ${TMPDIR:-/tmp}) picks it; /dev/shm is a tmpfs like /run, where
 # pid files usually live, and much less noisy than a disk shared with other work.
-# Environment: ROUNDS (6), FLOOR_ITERATIONS (20000 per C round), WARMUP and MEASURE (3 and 4
+# Environment: ROUNDS (6), FLOOR_ITERATIONS (20000 per C round), WARMUP and MEASURE (5 and 5
 # one-second JMH iterations), CONFIGS ("jdk25-ffm jdk17-jffi"; "jdk25-jffi" is also known),
-# JDK17_HOME, JDK25_HOME, SKIP_BUILD=1 (reuse the last build), JMH_EXTRA (more JMH options,
-# such as "-prof gc"). Raw logs, CSVs and the table stay in zeph-pidfile-core/target/benchmarks/.
+# JDK17_HOME, JDK25_HOME, SKIP_BUILD=1 (reuse the last build), HEAP_OPTS, PROF ("" for none),
+# JMH_EXTRA (more JMH options). Raw logs, CSVs and the table stay in
+# zeph-pidfile-core/target/benchmarks/.
 set -euo pipefail
 
 module=$(cd "$(dirname "$0")/../.." && pwd)
@@ -32,9 +43,11 @@ JDK17_HOME=${JDK17_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
 JDK25_HOME=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 ROUNDS=${ROUNDS:-6}
 FLOOR_ITERATIONS=${FLOOR_ITERATIONS:-20000}
-WARMUP=${WARMUP:-3}
-MEASURE=${MEASURE:-4}
+WARMUP=${WARMUP:-5}
+MEASURE=${MEASURE:-5}
 CONFIGS=${CONFIGS:-"jdk25-ffm jdk17-jffi"}
+HEAP_OPTS=${HEAP_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch}
+PROF=${PROF-gc}
 JMH_EXTRA=${JMH_EXTRA:-}
 
 die() { echo "run-benchmarks: $*" >&2; exit 1; }
@@ -100,10 +113,12 @@ fi
   echo "JDK 17:  $("$JDK17_HOME/bin/java" -version 2>&1 | sed -n 2p)"
   echo "JDK 25:  $("$JDK25_HOME/bin/java" -version 2>&1 | sed -n 2p)"
   echo "rounds:  $ROUNDS; C: $FLOOR_ITERATIONS calls x 3 per metric per run; JMH: 1 fork, ${WARMUP} x 1 s warm-up, ${MEASURE} x 1 s measured (median taken)"
+  echo "heap:    $HEAP_OPTS; profiler: ${PROF:-none}"
 } | tee "$out/machine.txt"
 
 : >"$out/c.tsv"
 : >"$out/java.tsv"
+: >"$out/iterations.tsv"
 c_runs=0
 run_floor() {
   "$work/syscall-floor" "$work/floor/floor.pid" "$FLOOR_ITERATIONS" >"$out/c-$c_runs.txt"
@@ -117,16 +132,26 @@ java_runs=0
 run_java() {
   local config=$1 round=$2 java args
   java=$(config_java "$config")
-  args="-Dzeph.bench.dir=$work $(config_jvm_args "$config")"
+  args="-Dzeph.bench.dir=$work $HEAP_OPTS $(config_jvm_args "$config")"
   local log="$out/jmh-$java_runs-$config.log" csv="$out/jmh-$java_runs-$config.csv"
   # shellcheck disable=SC2086
   LC_ALL=C "$java" -cp "$classpath" org.openjdk.jmh.Main -f 1 -wi "$WARMUP" -w 1s -i "$MEASURE" -r 1s \
-    -bm avgt -tu us -rf csv -rff "$csv" -jvmArgsAppend "$args" $JMH_EXTRA \
+    -bm avgt -tu us -rf csv -rff "$csv" -jvmArgsAppend "$args" ${PROF:+-prof $PROF} $JMH_EXTRA \
     '^dev\.zeph\.pidfile\.bench\.PidFileBenchmark\.' >"$log" 2>&1 || { tail -40 "$log"; die "JMH failed ($config)"; }
   local backends
   backends=$(grep -o 'zeph-pidfile backend: .*' "$log" | sort -u)
   [ "$(echo "$backends" | wc -l)" = 1 ] && [ -n "$backends" ] || die "which backend ran? $log says: $backends"
-  # run, config, round, benchmark, median of the measured iterations, JMH's mean
+  # run, config, round, benchmark, phase (w: warm-up, m: measured), iteration, us/op, collections in it
+  awk -v run="$java_runs" -v config="$config" -v round="$round" '
+    function flush() { if (phase != "" && value != "") print run "\t" config "\t" round "\t" bench "\t" phase "\t" index_ "\t" value "\t" gcs + 0; value = ""; gcs = 0 }
+    /^# Benchmark: / { flush(); n = split($3, name, "."); bench = name[n]; phase = "" }
+    /^# Warmup Iteration +[0-9]+:/ { flush(); phase = "w"; index_ = $4 + 0 }
+    /^Iteration +[0-9]+:/ { flush(); phase = "m"; index_ = $2 + 0 }
+    / us\/op/ { if (phase != "") for (i = 1; i <= NF; i++) if ($i == "us/op") value = $(i - 1) }
+    /gc\.count:/ { for (i = 1; i <= NF; i++) if ($i == "counts" && $(i - 1) ~ /^[0-9.]+$/) gcs = $(i - 1) }
+    /^Result / { flush(); phase = "" }
+    END { flush() }' "$log" >>"$out/iterations.tsv"
+  # run, config, round, benchmark, median of the measured iterations, JMH's mean, bytes allocated per op
   awk -v run="$java_runs" -v config="$config" -v round="$round" -v csv="$csv" '
     function flush(   i, j, t, m) {
       if (bench == "" || k == 0) return
@@ -140,9 +165,13 @@ run_java() {
       flush()
       while ((getline line < csv) > 0) {
         if (line ~ /^"Benchmark"/) continue
-        split(line, f, ","); gsub(/"/, "", f[1]); n = split(f[1], name, ".")
-        if (name[n] in median) print run "\t" config "\t" round "\t" name[n] "\t" median[name[n]] "\t" f[5]
+        split(line, f, ","); gsub(/"/, "", f[1])
+        if (f[1] ~ /:gc\.alloc\.rate\.norm$/) { sub(/:gc\.alloc\.rate\.norm$/, "", f[1]); n = split(f[1], name, "."); alloc[name[n]] = f[5]; continue }
+        if (f[1] ~ /:/) continue
+        n = split(f[1], name, ".")
+        if (name[n] in median) { order[++benches] = name[n]; mean[name[n]] = f[5] }
       }
+      for (b = 1; b <= benches; b++) print run "\t" config "\t" round "\t" order[b] "\t" median[order[b]] "\t" mean[order[b]] "\t" ((order[b] in alloc) ? alloc[order[b]] : "")
     }' "$log" >>"$out/java.tsv"
   printf 'run-benchmarks: %-9s #%d  %s  [%s; load %s]\n' "$config" "$java_runs" \
     "$(awk -F'\t' -v run="$java_runs" '$1 == run {printf "%s %.3f  ", $4, $5}' "$out/java.tsv")" \

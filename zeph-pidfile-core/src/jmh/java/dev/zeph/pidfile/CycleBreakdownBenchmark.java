@@ -21,10 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Where {@code PidFile.acquire} + {@code close} spends its time beyond the C cycle: the same
  * system calls as {@code syscall-floor.c}'s cycle issued through the backend ({@link #cFloorCalls},
- * the cost of crossing into native code from Java), then with the calls that
- * {@code PidFile} adds ({@link #pidFileCalls}: geteuid, stat of the directory, lstat before
- * the open, pread of an old pid) and without the {@code lstat} ({@link #pidFileCallsCreateFirst}),
- * against the real thing in
+ * the cost of crossing into native code from Java), then the calls that {@code PidFile} makes
+ * ({@link #pidFileCalls}) and made before they were cut to what is needed
+ * ({@link #pidFileCallsBefore}: geteuid, pread of an old pid, ftruncate), against the real
+ * thing in
  * {@code bench.PidFileBenchmark.acquireRelease}. In this package for the package-private
  * backend; not part of the ratio table. Run by hand, with the same {@code zeph.bench.dir}:
  * <pre>
@@ -80,32 +80,30 @@ public class CycleBreakdownBenchmark {
 		return opened.inode() + current.inode();
 	}
 
-	/** The calls PidFile.acquire + close make, in its order, without its logic. */
+	/**
+	 * The calls a steady-state PidFile.acquire + close make on a path as deep as the
+	 * benchmarks', in its order, without its logic: the two directories below the sticky
+	 * temporary directory, then the C cycle less its ftruncate.
+	 */
 	@Benchmark
 	public long pidFileCalls() throws ErrnoException {
 		NativeAccess n = this.nativeAccess;
-		int euid = n.geteuid();
+		n.stat(this.directory.getParent().toString());
 		n.stat(this.directory.toString());
-		n.lstat(this.path);
 		int fd = n.create(this.path, 0644);
 		FileStatus opened = n.fstat(fd);
 		n.tryLock(fd, true);
 		FileStatus current = n.lstat(this.path);
-		int old = n.pread(fd, this.buffer, 0);
 		n.pwrite(fd, this.content, 0);
-		n.ftruncate(fd, this.content.length);
 		n.lstat(this.path);
 		n.unlink(this.path);
 		n.close(fd);
-		return opened.inode() + current.inode() + euid + old;
+		return opened.inode() + current.inode();
 	}
 
-	/**
-	 * {@link #pidFileCalls} less the {@code lstat} before the open: what an acquire that tries
-	 * {@code O_CREAT|O_EXCL} first, and looks only when the file exists, would cost.
-	 */
+	/** The calls PidFile.acquire + close made before they were cut to what is needed. */
 	@Benchmark
-	public long pidFileCallsCreateFirst() throws ErrnoException {
+	public long pidFileCallsBefore() throws ErrnoException {
 		NativeAccess n = this.nativeAccess;
 		int euid = n.geteuid();
 		n.stat(this.directory.toString());

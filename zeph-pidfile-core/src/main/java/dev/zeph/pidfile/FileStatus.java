@@ -33,6 +33,8 @@ record FileStatus(long device, long inode, int mode, long links, int uid, long s
 
 	private static final int S_IWOTH = 02;
 
+	private static final int S_IWGRP = 020;
+
 	boolean isRegularFile() {
 		return (this.mode & S_IFMT) == S_IFREG;
 	}
@@ -47,6 +49,10 @@ record FileStatus(long device, long inode, int mode, long links, int uid, long s
 
 	boolean isWritableByOthers() {
 		return (this.mode & S_IWOTH) != 0;
+	}
+
+	boolean isWritableByGroupOrOthers() {
+		return (this.mode & (S_IWGRP | S_IWOTH)) != 0;
 	}
 
 	boolean isSticky() {

@@ -1,7 +1,6 @@
 package dev.zeph.pidfile;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 import com.kenai.jffi.CallContext;
@@ -22,9 +21,20 @@ import org.jspecify.annotations.Nullable;
  * than a jnr-ffi binding or jnr-posix's {@code POSIX} would (BENCHMARKS.md).
  * <p>
  * Every argument is a machine word: file descriptors and flags as integers, paths and buffers
- * as addresses of native memory that each call allocates and frees itself.
+ * as addresses in one native buffer per thread, reused by every call rather than a
+ * {@code malloc} and {@code free} per path and buffer.
  */
 final class JffiNativeAccess implements NativeAccess {
+
+	/** Where a thread's buffer holds {@code struct stat}, then a path or the bytes read or written. */
+	private static final int STAT_OFFSET = 0;
+
+	private static final int DATA_OFFSET = LinuxAbi.STAT_SIZE;
+
+	private static final int DATA_SIZE = 1024;
+
+	/** Each thread's buffer, a direct one so that the collector frees it once its thread is gone. */
+	private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
 	private final Invoker invoker = Invoker.getInstance();
 
@@ -149,12 +159,13 @@ final class JffiNativeAccess implements NativeAccess {
 	}
 
 	private int openWith(String path, int flags, int mode) throws ErrnoException {
-		long cPath = cString(path);
+		long scratch = scratch();
+		long cPath = cString(scratch, path);
 		try {
 			return check("open", (int) this.invoker.invokeN3(this.pathIntInt, this.open, cPath, flags, mode));
 		}
 		finally {
-			this.memory.freeMemory(cPath);
+			free(scratch, cPath);
 		}
 	}
 
@@ -172,15 +183,20 @@ final class JffiNativeAccess implements NativeAccess {
 	}
 
 	@Override
+	public void awaitShared(int fd) throws ErrnoException {
+		while ((int) this.invoker.invokeN2(this.intInt, this.flock, fd, LinuxAbi.LOCK_SH) != 0) {
+			int errno = this.lastError.get();
+			if (errno != LinuxAbi.EINTR) {
+				throw failure("flock", errno);
+			}
+		}
+	}
+
+	@Override
 	public FileStatus fstat(int fd) throws ErrnoException {
-		long buffer = this.memory.allocateMemory(LinuxAbi.STAT_SIZE, true);
-		try {
-			check("fstat", (int) this.invoker.invokeN2(this.intPointer, this.fstat, fd, buffer));
-			return status(buffer);
-		}
-		finally {
-			this.memory.freeMemory(buffer);
-		}
+		long buffer = scratch() + STAT_OFFSET;
+		check("fstat", (int) this.invoker.invokeN2(this.intPointer, this.fstat, fd, buffer));
+		return status(buffer);
 	}
 
 	@Override
@@ -195,12 +211,12 @@ final class JffiNativeAccess implements NativeAccess {
 
 	private @Nullable FileStatus pathStat(long function, String name, String path)
 			throws ErrnoException {
-		long cPath = cString(path);
-		long buffer = this.memory.allocateMemory(LinuxAbi.STAT_SIZE, true);
+		long scratch = scratch();
+		long cPath = cString(scratch, path);
 		try {
-			int result = (int) this.invoker.invokeN2(this.pathPointer, function, cPath, buffer);
+			int result = (int) this.invoker.invokeN2(this.pathPointer, function, cPath, scratch + STAT_OFFSET);
 			if (result == 0) {
-				return status(buffer);
+				return status(scratch + STAT_OFFSET);
 			}
 			int errno = this.lastError.get();
 			if (errno == LinuxAbi.ENOENT) {
@@ -209,14 +225,15 @@ final class JffiNativeAccess implements NativeAccess {
 			throw failure(name, errno);
 		}
 		finally {
-			this.memory.freeMemory(buffer);
-			this.memory.freeMemory(cPath);
+			free(scratch, cPath);
 		}
 	}
 
 	@Override
 	public int pread(int fd, byte[] buffer, long offset) throws ErrnoException {
-		long data = this.memory.allocateMemory(Math.max(buffer.length, 1), false);
+		long scratch = scratch();
+		long data = (buffer.length <= DATA_SIZE) ? scratch + DATA_OFFSET
+				: this.memory.allocateMemory(buffer.length, false);
 		try {
 			int read = (int) check("pread", this.invoker.invokeN4(this.readWrite, this.pread, fd, data, buffer.length,
 					offset));
@@ -224,13 +241,14 @@ final class JffiNativeAccess implements NativeAccess {
 			return read;
 		}
 		finally {
-			this.memory.freeMemory(data);
+			free(scratch, data);
 		}
 	}
 
 	@Override
 	public void pwrite(int fd, byte[] bytes, long offset) throws ErrnoException {
-		long data = this.memory.allocateMemory(Math.max(bytes.length, 1), false);
+		long scratch = scratch();
+		long data = (bytes.length <= DATA_SIZE) ? scratch + DATA_OFFSET : this.memory.allocateMemory(bytes.length, false);
 		try {
 			this.memory.putByteArray(data, bytes, 0, bytes.length);
 			long written = check("pwrite", this.invoker.invokeN4(this.readWrite, this.pwrite, fd, data, bytes.length,
@@ -240,7 +258,7 @@ final class JffiNativeAccess implements NativeAccess {
 			}
 		}
 		finally {
-			this.memory.freeMemory(data);
+			free(scratch, data);
 		}
 	}
 
@@ -251,23 +269,25 @@ final class JffiNativeAccess implements NativeAccess {
 
 	@Override
 	public void unlink(String path) throws ErrnoException {
-		long cPath = cString(path);
+		long scratch = scratch();
+		long cPath = cString(scratch, path);
 		try {
 			check("unlink", (int) this.invoker.invokeN1(this.path, this.unlink, cPath));
 		}
 		finally {
-			this.memory.freeMemory(cPath);
+			free(scratch, cPath);
 		}
 	}
 
 	@Override
 	public void mkdir(String path, int mode) throws ErrnoException {
-		long cPath = cString(path);
+		long scratch = scratch();
+		long cPath = cString(scratch, path);
 		try {
 			check("mkdir", (int) this.invoker.invokeN2(this.pathInt, this.mkdir, cPath, mode));
 		}
 		finally {
-			this.memory.freeMemory(cPath);
+			free(scratch, cPath);
 		}
 	}
 
@@ -288,18 +308,36 @@ final class JffiNativeAccess implements NativeAccess {
 						|| this.lastError.get() == LinuxAbi.EPERM);
 	}
 
-	/** A NUL-terminated copy of the path in native memory; the caller frees it. */
-	private long cString(String path) {
+	/** The address of this thread's buffer. */
+	private static long scratch() {
+		return SCRATCH.get().address;
+	}
+
+	/**
+	 * A NUL-terminated copy of the path in the thread's buffer when it fits, else in memory of
+	 * its own; {@link #free} it.
+	 */
+	private long cString(long scratch, String path) {
 		byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
-		long address = this.memory.allocateMemory(bytes.length + 1, false);
+		long address = (bytes.length < DATA_SIZE) ? scratch + DATA_OFFSET
+				: this.memory.allocateMemory(bytes.length + 1, false);
 		this.memory.putZeroTerminatedByteArray(address, bytes, 0, bytes.length);
 		return address;
 	}
 
+	/** Free memory that {@link #cString} or a large read or write allocated: not the thread's buffer. */
+	private void free(long scratch, long address) {
+		if (address != scratch + DATA_OFFSET) {
+			this.memory.freeMemory(address);
+		}
+	}
+
 	private FileStatus status(long buffer) {
-		byte[] bytes = new byte[LinuxAbi.STAT_SIZE];
-		this.memory.getByteArray(buffer, bytes, 0, bytes.length);
-		return LinuxAbi.status(ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()));
+		long links = LinuxAbi.AARCH64 ? Integer.toUnsignedLong(this.memory.getInt(buffer + LinuxAbi.ST_NLINK))
+				: this.memory.getLong(buffer + LinuxAbi.ST_NLINK);
+		return new FileStatus(this.memory.getLong(buffer + LinuxAbi.ST_DEV), this.memory.getLong(buffer + LinuxAbi.ST_INO),
+				this.memory.getInt(buffer + LinuxAbi.ST_MODE), links, this.memory.getInt(buffer + LinuxAbi.ST_UID),
+				this.memory.getLong(buffer + LinuxAbi.ST_SIZE));
 	}
 
 	private int check(String call, int result) throws ErrnoException {
@@ -322,6 +360,16 @@ final class JffiNativeAccess implements NativeAccess {
 				? new String(this.memory.getZeroTerminatedByteArray(text), StandardCharsets.UTF_8)
 				: "Unknown error " + errno;
 		return new ErrnoException(call, new SystemError(errno, LinuxAbi.errnoName(errno), description));
+	}
+
+	/** A thread's buffer, and its address. */
+	private static final class Scratch {
+
+		/** Kept for its address: the memory lives as long as this reference. */
+		private final ByteBuffer buffer = ByteBuffer.allocateDirect(DATA_OFFSET + DATA_SIZE);
+
+		private final long address = MemoryIO.getInstance().getDirectBufferAddress(this.buffer);
+
 	}
 
 }

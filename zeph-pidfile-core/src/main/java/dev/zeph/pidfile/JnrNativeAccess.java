@@ -71,6 +71,16 @@ final class JnrNativeAccess implements NativeAccess {
 	}
 
 	@Override
+	public void awaitShared(int fd) throws ErrnoException {
+		while (this.posix.flock(fd, LOCK_SH) != 0) {
+			int errno = this.posix.errno();
+			if (errno != Errno.EINTR.intValue()) {
+				throw failure("flock", errno);
+			}
+		}
+	}
+
+	@Override
 	public FileStatus fstat(int fd) throws ErrnoException {
 		FileStat stat = this.posix.allocateStat();
 		check("fstat", this.posix.fstat(fd, stat));

@@ -38,6 +38,8 @@ final class LinuxAbi {
 
 	static final int ENOENT = 2;
 
+	static final int EINTR = 4;
+
 	static final int EIO = 5;
 
 	static final int EWOULDBLOCK = 11;
@@ -45,15 +47,18 @@ final class LinuxAbi {
 	/** {@code struct stat}: 144 bytes on x86_64, 128 on aarch64; room for either. */
 	static final int STAT_SIZE = 256;
 
-	private static final int ST_INO = 8;
+	/** Offsets of the {@code struct stat} fields we read: 64-bit but for mode, uid and aarch64's nlink. */
+	static final int ST_DEV = 0;
 
-	private static final int ST_NLINK = AARCH64 ? 20 : 16;
+	static final int ST_INO = 8;
 
-	private static final int ST_MODE = AARCH64 ? 16 : 24;
+	static final int ST_NLINK = AARCH64 ? 20 : 16;
 
-	private static final int ST_UID = AARCH64 ? 24 : 28;
+	static final int ST_MODE = AARCH64 ? 16 : 24;
 
-	private static final int ST_SIZE = 48;
+	static final int ST_UID = AARCH64 ? 24 : 28;
+
+	static final int ST_SIZE = 48;
 
 	private static final Map<Integer, String> ERRNO_NAMES = Map.ofEntries(Map.entry(1, "EPERM"),
 			Map.entry(2, "ENOENT"), Map.entry(4, "EINTR"), Map.entry(5, "EIO"), Map.entry(6, "ENXIO"),
@@ -89,7 +94,7 @@ final class LinuxAbi {
 	static FileStatus status(ByteBuffer stat) {
 		ByteBuffer buffer = stat.duplicate().order(ByteOrder.nativeOrder());
 		long links = AARCH64 ? Integer.toUnsignedLong(buffer.getInt(ST_NLINK)) : buffer.getLong(ST_NLINK);
-		return new FileStatus(buffer.getLong(0), buffer.getLong(ST_INO), buffer.getInt(ST_MODE), links,
+		return new FileStatus(buffer.getLong(ST_DEV), buffer.getLong(ST_INO), buffer.getInt(ST_MODE), links,
 				buffer.getInt(ST_UID), buffer.getLong(ST_SIZE));
 	}
 

@@ -32,6 +32,12 @@ interface NativeAccess {
 	 */
 	boolean tryLock(int fd, boolean exclusive) throws ErrnoException;
 
+	/**
+	 * {@code flock(fd, LOCK_SH)}: block until no other open file description holds the
+	 * exclusive lock, and take a shared one; tried again when a signal interrupts it.
+	 */
+	void awaitShared(int fd) throws ErrnoException;
+
 	FileStatus fstat(int fd) throws ErrnoException;
 
 	/** {@code lstat(path)}, or {@code null} if nothing is there. */

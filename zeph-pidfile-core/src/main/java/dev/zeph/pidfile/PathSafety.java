@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +21,15 @@ final class PathSafety {
 
 	private static final int DIRECTORY_MODE = 0755;
 
+	/** {@code geteuid()} not asked yet: no uid is {@code (uid_t) -1}. */
+	private static final int UNKNOWN_UID = -1;
+
+	/** This process's effective uid, once asked: see {@link #euid(NativeAccess)}. */
+	private static volatile int effectiveUid = UNKNOWN_UID;
+
+	/** The last directory chain that passed {@link #prepareParent()}: see there. */
+	private static volatile @Nullable CheckedChain lastChecked;
+
 	private final NativeAccess nativeAccess;
 
 	private final Path path;
@@ -28,7 +39,21 @@ final class PathSafety {
 	PathSafety(NativeAccess nativeAccess, Path path) {
 		this.nativeAccess = nativeAccess;
 		this.path = path;
-		this.euid = nativeAccess.geteuid();
+		this.euid = euid(nativeAccess);
+	}
+
+	/**
+	 * This process's effective uid, asked of the kernel once: nothing in Java changes it, and
+	 * a library that drops root with {@code setuid(2)} afterwards only makes the checks
+	 * stricter, since uid 0 is trusted either way.
+	 */
+	static int euid(NativeAccess nativeAccess) {
+		int euid = effectiveUid;
+		if (euid == UNKNOWN_UID) {
+			euid = nativeAccess.geteuid();
+			effectiveUid = euid;
+		}
+		return euid;
 	}
 
 	/**
@@ -37,17 +62,30 @@ final class PathSafety {
 	 * must keep others from replacing what is inside it: not writable by others unless
 	 * sticky, and, below a directory of root or of our own user, owned by root or by our own
 	 * user, since another user could swap anything in a directory of theirs.
+	 * <p>
+	 * A chain that passed is remembered, and the next acquire in the same directory checks
+	 * again only what someone other than root and this user could have changed since: every
+	 * directory below the first one that others may write to (group or others: a sticky
+	 * {@code /tmp}, say; or from the first one another user owns), and always the parent.
+	 * Every directory above is root's or ours and writable by its owner alone, so only root or
+	 * this very user could replace, move or chmod it.
 	 */
 	void prepareParent() throws PidFileException {
 		Path parent = this.path.getParent();
 		if (parent == null) {
 			return;
 		}
+		CheckedChain checked = lastChecked;
+		if (checked != null && checked.parent().equals(parent) && recheck(checked)) {
+			return;
+		}
 		Deque<Path> chain = new ArrayDeque<>();
 		for (Path directory = parent; directory != null; directory = directory.getParent()) {
 			chain.push(directory);
 		}
-		FileStatus above = null;
+		List<Path> directories = new ArrayList<>(chain.size());
+		List<FileStatus> statuses = new ArrayList<>(chain.size());
+		int from = -1;
 		for (Path directory : chain) {
 			FileStatus status = stat(directory);
 			if (status == null) {
@@ -56,9 +94,39 @@ final class PathSafety {
 				return;
 			}
 			checkIsDirectory(directory, status);
+			checkDirectory(directory, status, statuses.isEmpty() ? null : statuses.get(statuses.size() - 1));
+			if (from < 0 && !isTrusted(status.uid())) {
+				from = directories.size();
+			}
+			else if (from < 0 && status.isWritableByGroupOrOthers()) {
+				from = directories.size() + 1;
+			}
+			directories.add(directory);
+			statuses.add(status);
+		}
+		int parentIndex = directories.size() - 1;
+		from = (from < 0) ? parentIndex : Math.min(from, parentIndex);
+		lastChecked = new CheckedChain(parent, List.copyOf(directories.subList(from, directories.size())),
+				(from > 0) ? statuses.get(from - 1) : null);
+	}
+
+	/**
+	 * Check again the directories of a chain that others could have changed since it passed.
+	 * @return {@code false} if one of them is gone: the whole chain is checked and created
+	 * again
+	 */
+	private boolean recheck(CheckedChain checked) throws PidFileException {
+		FileStatus above = checked.above();
+		for (Path directory : checked.recheck()) {
+			FileStatus status = stat(directory);
+			if (status == null) {
+				return false;
+			}
+			checkIsDirectory(directory, status);
 			checkDirectory(directory, status, above);
 			above = status;
 		}
+		return true;
 	}
 
 	private void checkIsDirectory(Path directory, @Nullable FileStatus status) throws PidFileException {
@@ -168,6 +236,20 @@ final class PathSafety {
 				}
 			}
 		}
+	}
+
+	/**
+	 * A directory chain that passed, and what the next acquire in its last directory checks
+	 * again.
+	 *
+	 * @param parent the pid file's directory
+	 * @param recheck the directories that someone other than root and this user could have
+	 * changed since, and the parent
+	 * @param above the status, when the chain passed, of the directory above the first of
+	 * them; {@code null} if that is the root
+	 */
+	private record CheckedChain(Path parent, List<Path> recheck, @Nullable FileStatus above) {
+
 	}
 
 }

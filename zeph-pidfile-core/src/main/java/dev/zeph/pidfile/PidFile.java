@@ -186,15 +186,19 @@ public final class PidFile implements AutoCloseable {
 		}
 		byte[] content = new byte[PidContent.MAX_LENGTH + 1];
 		try {
-			int length = nativeAccess.pread(fd, content, 0);
+			// the lstat, made under our lock, already tells an empty file: nothing to read then
+			int length = (current.size() == 0) ? 0 : nativeAccess.pread(fd, content, 0);
 			if (length > PidContent.MAX_LENGTH || !PidContent.isValid(content, length)) {
 				throw new NotAPidFileException(path, "read");
 			}
 			OptionalLong previous = PidContent.pid(content, length);
 			byte[] bytes = PidContent.format(pid);
-			// write, then cut: a reader never sees our pid followed by a longer stale pid's digits
+			// write, then cut: a reader never sees our pid followed by a longer stale pid's digits;
+			// what was no longer than our pid leaves nothing to cut
 			nativeAccess.pwrite(fd, bytes, 0);
-			nativeAccess.ftruncate(fd, bytes.length);
+			if (Math.max(length, current.size()) > bytes.length) {
+				nativeAccess.ftruncate(fd, bytes.length);
+			}
 			return new PidFile(path, nativeAccess, fd, opened, pid, previous);
 		}
 		catch (ErrnoException ex) {
@@ -224,7 +228,7 @@ public final class PidFile implements AutoCloseable {
 		catch (ErrnoException ex) {
 			return unsafe;
 		}
-		String owner = (status.uid() != nativeAccess.geteuid())
+		String owner = (status.uid() != PathSafety.euid(nativeAccess))
 				? PathSafety.owner(path, status.uid(), LinkOption.NOFOLLOW_LINKS) : null;
 		try {
 			fd = nativeAccess.open(path.toString(), false);
@@ -247,6 +251,43 @@ public final class PidFile implements AutoCloseable {
 		}
 		catch (ErrnoException ex) {
 			return unsafe;
+		}
+		finally {
+			nativeAccess.close(fd);
+		}
+	}
+
+	/**
+	 * Block until no process holds the lock of the pid file at {@code path}, as
+	 * {@code flock -w} waits: a shared lock, taken once the holder lets go and dropped at
+	 * once; nothing is created or written. Returns at once when nothing or no regular file
+	 * is there, for the caller's next acquire to take or refuse. A native call that a Java
+	 * interrupt cannot end: run it on a thread that may be abandoned, whose shared lock then
+	 * lasts only the moment between the holder letting go and this returning.
+	 * @param path the pid file
+	 * @throws PidFileException if the file cannot be opened or locked, with its errno
+	 */
+	public static void awaitRelease(Path path) throws PidFileException {
+		Path absolute = path.toAbsolutePath();
+		NativeAccess nativeAccess = NativeAccessLoader.get(absolute);
+		int fd;
+		try {
+			fd = nativeAccess.open(absolute.toString(), false);
+		}
+		catch (ErrnoException ex) {
+			if (ex.is("ENOENT") || ex.is("ELOOP")) {
+				// gone with its holder, or a link that acquire refuses
+				return;
+			}
+			throw failure(absolute, "open", ex);
+		}
+		try {
+			if (nativeAccess.fstat(fd).isRegularFile()) {
+				nativeAccess.awaitShared(fd);
+			}
+		}
+		catch (ErrnoException ex) {
+			throw failure(absolute, "lock", ex);
 		}
 		finally {
 			nativeAccess.close(fd);

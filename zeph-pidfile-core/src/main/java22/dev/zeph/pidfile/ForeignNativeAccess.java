@@ -11,7 +11,6 @@ import java.lang.invoke.MethodHandle;
 
 import org.jspecify.annotations.Nullable;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -30,12 +29,15 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * architectures an {@code int}, {@code off_t}, {@code size_t} or pointer argument travels in
  * a general-purpose register either way, unused argument registers are ignored by the
  * callee, and an {@code int} result is read as the low 32 bits (the cast to {@code int}).
- * Only variadic {@code open} keeps its own, exact descriptor, so the whole binding needs two
- * stubs.
+ * Only variadic {@code open} keeps its own descriptor, the path passed as a word too, so the
+ * whole binding needs two stubs.
+ * <p>
+ * Every call works in one native buffer per thread, reused: errno, {@code struct stat}, and a
+ * path or the bytes read or written, so that a call allocates no native memory of its own.
  */
 final class ForeignNativeAccess implements NativeAccess {
 
-	/** {@code struct stat} as the kernel fills it in; {@link LinuxAbi} reads it. */
+	/** {@code struct stat} as the kernel fills it in; {@link LinuxAbi} knows its layout. */
 	private static final long STAT_SIZE = LinuxAbi.STAT_SIZE;
 
 	private static final Linker LINKER = Linker.nativeLinker();
@@ -48,12 +50,28 @@ final class ForeignNativeAccess implements NativeAccess {
 
 	private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
+	/** Where a thread's buffer holds {@code struct stat}: after the call state, 16-byte aligned. */
+	private static final long STAT_OFFSET = (CAPTURE_LAYOUT.byteSize() + 15) & ~15L;
+
+	/** Where it holds a path, or the bytes of a {@code pread} or {@code pwrite}. */
+	private static final long DATA_OFFSET = STAT_OFFSET + STAT_SIZE;
+
+	private static final long DATA_SIZE = 1024;
+
+	/** Longest path that surely fits in the data part with its NUL, at 3 UTF-8 bytes a char. */
+	private static final int DATA_PATH_CHARS = (int) (DATA_SIZE - 1) / 3;
+
+	/** Each thread's buffer; freed by the collector once its thread is gone. */
+	private static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal
+		.withInitial(() -> Arena.ofAuto().allocate(DATA_OFFSET + DATA_SIZE, 16));
+
 	/** {@code long f(long, long, long, long)}, errno captured: the one shape of every fixed-arity call. */
 	private static final FunctionDescriptor WORDS = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
 			JAVA_LONG);
 
+	/** {@code int open(const char *, int, ...)}, the path as a word like everywhere else. */
 	private static final MethodHandle OPEN = LINKER.downcallHandle(symbol("open"),
-			FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2),
+			FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2),
 			CAPTURE_ERRNO);
 
 	private static final MethodHandle FLOCK = words("flock");
@@ -98,47 +116,62 @@ final class ForeignNativeAccess implements NativeAccess {
 	}
 
 	private static int openWith(String path, int flags, int mode) throws ErrnoException {
-		try (Arena arena = Arena.ofConfined()) {
-			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-			int fd;
-			try {
-				fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags, mode);
+		MemorySegment scratch = SCRATCH.get();
+		int fd;
+		if (path.length() <= DATA_PATH_CHARS) {
+			scratch.setString(DATA_OFFSET, path);
+			fd = open(scratch, scratch.address() + DATA_OFFSET, flags, mode);
+		}
+		else {
+			try (Arena arena = Arena.ofConfined()) {
+				fd = open(scratch, arena.allocateFrom(path).address(), flags, mode);
 			}
-			catch (Throwable ex) {
-				throw failedDowncall("open", ex);
-			}
-			if (fd < 0) {
-				throw failure("open", state);
-			}
-			return fd;
+		}
+		if (fd < 0) {
+			throw failure("open", scratch);
+		}
+		return fd;
+	}
+
+	private static int open(MemorySegment state, long path, int flags, int mode) {
+		try {
+			return (int) OPEN.invokeExact(state, path, flags, mode);
+		}
+		catch (Throwable ex) {
+			throw failedDowncall("open", ex);
 		}
 	}
 
 	@Override
 	public boolean tryLock(int fd, boolean exclusive) throws ErrnoException {
 		int operation = (exclusive ? LinuxAbi.LOCK_EX : LinuxAbi.LOCK_SH) | LinuxAbi.LOCK_NB;
-		try (Arena arena = Arena.ofConfined()) {
-			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-			if ((int) call(FLOCK, "flock", state, fd, operation, 0, 0) == 0) {
-				return true;
+		MemorySegment scratch = SCRATCH.get();
+		if ((int) call(FLOCK, "flock", scratch, fd, operation, 0, 0) == 0) {
+			return true;
+		}
+		if (errno(scratch) == LinuxAbi.EWOULDBLOCK) {
+			return false;
+		}
+		throw failure("flock", scratch);
+	}
+
+	@Override
+	public void awaitShared(int fd) throws ErrnoException {
+		MemorySegment scratch = SCRATCH.get();
+		while ((int) call(FLOCK, "flock", scratch, fd, LinuxAbi.LOCK_SH, 0, 0) != 0) {
+			if (errno(scratch) != LinuxAbi.EINTR) {
+				throw failure("flock", scratch);
 			}
-			if (errno(state) == LinuxAbi.EWOULDBLOCK) {
-				return false;
-			}
-			throw failure("flock", state);
 		}
 	}
 
 	@Override
 	public FileStatus fstat(int fd) throws ErrnoException {
-		try (Arena arena = Arena.ofConfined()) {
-			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-			MemorySegment stat = arena.allocate(STAT_SIZE, 8);
-			if ((int) call(FSTAT, "fstat", state, fd, stat.address(), 0, 0) != 0) {
-				throw failure("fstat", state);
-			}
-			return LinuxAbi.status(stat.asByteBuffer());
+		MemorySegment scratch = SCRATCH.get();
+		if ((int) call(FSTAT, "fstat", scratch, fd, scratch.address() + STAT_OFFSET, 0, 0) != 0) {
+			throw failure("fstat", scratch);
 		}
+		return status(scratch);
 	}
 
 	@Override
@@ -153,91 +186,94 @@ final class ForeignNativeAccess implements NativeAccess {
 
 	private static @Nullable FileStatus pathStat(MethodHandle handle, String name, String path)
 			throws ErrnoException {
-		try (Arena arena = Arena.ofConfined()) {
-			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-			MemorySegment stat = arena.allocate(STAT_SIZE, 8);
-			if ((int) call(handle, name, state, arena.allocateFrom(path).address(), stat.address(), 0, 0) == 0) {
-				return LinuxAbi.status(stat.asByteBuffer());
-			}
-			if (errno(state) == LinuxAbi.ENOENT) {
-				return null;
-			}
-			throw failure(name, state);
+		MemorySegment scratch = SCRATCH.get();
+		if ((int) pathCall(handle, name, scratch, path, scratch.address() + STAT_OFFSET) == 0) {
+			return status(scratch);
 		}
+		if (errno(scratch) == LinuxAbi.ENOENT) {
+			return null;
+		}
+		throw failure(name, scratch);
 	}
 
 	@Override
 	public int pread(int fd, byte[] buffer, long offset) throws ErrnoException {
-		try (Arena arena = Arena.ofConfined()) {
-			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-			MemorySegment target = arena.allocate(Math.max(buffer.length, 1));
-			long read = call(PREAD, "pread", state, fd, target.address(), buffer.length, offset);
-			if (read < 0) {
-				throw failure("pread", state);
+		MemorySegment scratch = SCRATCH.get();
+		if (buffer.length > DATA_SIZE) {
+			try (Arena arena = Arena.ofConfined()) {
+				MemorySegment target = arena.allocate(buffer.length);
+				return copyRead(scratch, target, 0, buffer,
+						call(PREAD, "pread", scratch, fd, target.address(), buffer.length, offset));
 			}
-			MemorySegment.copy(target, JAVA_BYTE, 0, buffer, 0, (int) read);
-			return (int) read;
 		}
+		return copyRead(scratch, scratch, DATA_OFFSET, buffer,
+				call(PREAD, "pread", scratch, fd, scratch.address() + DATA_OFFSET, buffer.length, offset));
+	}
+
+	private static int copyRead(MemorySegment state, MemorySegment source, long sourceOffset, byte[] buffer, long read)
+			throws ErrnoException {
+		if (read < 0) {
+			throw failure("pread", state);
+		}
+		MemorySegment.copy(source, JAVA_BYTE, sourceOffset, buffer, 0, (int) read);
+		return (int) read;
 	}
 
 	@Override
 	public void pwrite(int fd, byte[] bytes, long offset) throws ErrnoException {
-		try (Arena arena = Arena.ofConfined()) {
-			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-			MemorySegment source = arena.allocate(Math.max(bytes.length, 1));
-			MemorySegment.copy(bytes, 0, source, JAVA_BYTE, 0, bytes.length);
-			long written = call(PWRITE, "pwrite", state, fd, source.address(), bytes.length, offset);
-			if (written < 0) {
-				throw failure("pwrite", state);
+		MemorySegment scratch = SCRATCH.get();
+		long written;
+		if (bytes.length > DATA_SIZE) {
+			try (Arena arena = Arena.ofConfined()) {
+				MemorySegment source = arena.allocate(bytes.length);
+				MemorySegment.copy(bytes, 0, source, JAVA_BYTE, 0, bytes.length);
+				written = call(PWRITE, "pwrite", scratch, fd, source.address(), bytes.length, offset);
 			}
-			if (written != bytes.length) {
-				throw new ErrnoException("pwrite", error(LinuxAbi.EIO));
-			}
+		}
+		else {
+			MemorySegment.copy(bytes, 0, scratch, JAVA_BYTE, DATA_OFFSET, bytes.length);
+			written = call(PWRITE, "pwrite", scratch, fd, scratch.address() + DATA_OFFSET, bytes.length, offset);
+		}
+		if (written < 0) {
+			throw failure("pwrite", scratch);
+		}
+		if (written != bytes.length) {
+			throw new ErrnoException("pwrite", error(LinuxAbi.EIO));
 		}
 	}
 
 	@Override
 	public void ftruncate(int fd, long length) throws ErrnoException {
-		try (Arena arena = Arena.ofConfined()) {
-			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-			if ((int) call(FTRUNCATE, "ftruncate", state, fd, length, 0, 0) != 0) {
-				throw failure("ftruncate", state);
-			}
+		MemorySegment scratch = SCRATCH.get();
+		if ((int) call(FTRUNCATE, "ftruncate", scratch, fd, length, 0, 0) != 0) {
+			throw failure("ftruncate", scratch);
 		}
 	}
 
 	@Override
 	public void unlink(String path) throws ErrnoException {
-		try (Arena arena = Arena.ofConfined()) {
-			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-			if ((int) call(UNLINK, "unlink", state, arena.allocateFrom(path).address(), 0, 0, 0) != 0) {
-				throw failure("unlink", state);
-			}
+		MemorySegment scratch = SCRATCH.get();
+		if ((int) pathCall(UNLINK, "unlink", scratch, path, 0) != 0) {
+			throw failure("unlink", scratch);
 		}
 	}
 
 	@Override
 	public void mkdir(String path, int mode) throws ErrnoException {
-		try (Arena arena = Arena.ofConfined()) {
-			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-			if ((int) call(MKDIR, "mkdir", state, arena.allocateFrom(path).address(), mode, 0, 0) != 0) {
-				throw failure("mkdir", state);
-			}
+		MemorySegment scratch = SCRATCH.get();
+		if ((int) pathCall(MKDIR, "mkdir", scratch, path, mode) != 0) {
+			throw failure("mkdir", scratch);
 		}
 	}
 
 	@Override
 	public void close(int fd) {
-		try (Arena arena = Arena.ofConfined()) {
-			call(CLOSE, "close", arena.allocate(CAPTURE_LAYOUT), fd, 0, 0, 0);
-		}
+		call(CLOSE, "close", SCRATCH.get(), fd, 0, 0, 0);
 	}
 
 	@Override
 	public int geteuid() {
-		try (Arena arena = Arena.ofConfined()) {
-			return (int) call(GETEUID, "geteuid", arena.allocate(CAPTURE_LAYOUT), 0, 0, 0, 0);
-		}
+		return (int) call(GETEUID, "geteuid", SCRATCH.get(), 0, 0, 0, 0);
 	}
 
 	@Override
@@ -245,9 +281,18 @@ final class ForeignNativeAccess implements NativeAccess {
 		if (pid <= 0 || pid > Integer.MAX_VALUE) {
 			return false;
 		}
+		MemorySegment scratch = SCRATCH.get();
+		return (int) call(KILL, "kill", scratch, pid, 0, 0, 0) == 0 || errno(scratch) == LinuxAbi.EPERM;
+	}
+
+	/** {@code f(path, b)}: the path copied into the thread's buffer when it fits, else into an arena of its own. */
+	private static long pathCall(MethodHandle handle, String name, MemorySegment scratch, String path, long b) {
+		if (path.length() <= DATA_PATH_CHARS) {
+			scratch.setString(DATA_OFFSET, path);
+			return call(handle, name, scratch, scratch.address() + DATA_OFFSET, b, 0, 0);
+		}
 		try (Arena arena = Arena.ofConfined()) {
-			MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-			return (int) call(KILL, "kill", state, pid, 0, 0, 0) == 0 || errno(state) == LinuxAbi.EPERM;
+			return call(handle, name, scratch, arena.allocateFrom(path).address(), b, 0, 0);
 		}
 	}
 
@@ -259,6 +304,15 @@ final class ForeignNativeAccess implements NativeAccess {
 		catch (Throwable ex) {
 			throw failedDowncall(name, ex);
 		}
+	}
+
+	private static FileStatus status(MemorySegment scratch) {
+		long links = LinuxAbi.AARCH64 ? Integer.toUnsignedLong(scratch.get(JAVA_INT, STAT_OFFSET + LinuxAbi.ST_NLINK))
+				: scratch.get(JAVA_LONG, STAT_OFFSET + LinuxAbi.ST_NLINK);
+		return new FileStatus(scratch.get(JAVA_LONG, STAT_OFFSET + LinuxAbi.ST_DEV),
+				scratch.get(JAVA_LONG, STAT_OFFSET + LinuxAbi.ST_INO), scratch.get(JAVA_INT, STAT_OFFSET + LinuxAbi.ST_MODE),
+				links, scratch.get(JAVA_INT, STAT_OFFSET + LinuxAbi.ST_UID),
+				scratch.get(JAVA_LONG, STAT_OFFSET + LinuxAbi.ST_SIZE));
 	}
 
 	private static RuntimeException failedDowncall(String name, Throwable ex) {

@@ -1,7 +1,10 @@
 package dev.zeph.pidfile;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,6 +81,52 @@ class PidFileFlockInteropTests {
 		assertThat(path).exists();
 		try (PidFile pidFile = PidFile.acquire(path)) {
 			assertThat(pidFile.isOwned()).isTrue();
+		}
+	}
+
+	@Test
+	void awaitReleaseShouldBlockInTheKernelUntilFlockLetsGoAndHoldNothingAfter() throws Exception {
+		Path path = this.temp.resolve("app.pid");
+		Process flock = new ProcessBuilder("flock", path.toString(), "sleep", "300").start();
+		try {
+			awaitLocked(path);
+			CompletableFuture<Void> released = CompletableFuture.runAsync(() -> {
+				try {
+					PidFile.awaitRelease(path);
+				}
+				catch (PidFileException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			// the kernel lists a blocked flock request as "->" before the lock it waits for
+			Commands.await(() -> blockedRequests().contains(" " + ProcessHandle.current().pid() + " "),
+					"a blocked flock request of this process in /proc/locks");
+			assertThat(released).isNotDone();
+			ChildJvm.stop(flock);
+			released.get(1, TimeUnit.MINUTES);
+			assertThat(Commands.run("flock", "-n", path.toString(), "true").exitCode()).isZero();
+		}
+		finally {
+			ChildJvm.stop(flock);
+		}
+	}
+
+	@Test
+	void awaitReleaseWhenNothingIsThereShouldReturnAtOnceCreatingNothing() throws Exception {
+		Path path = this.temp.resolve("app.pid");
+		PidFile.awaitRelease(path);
+		assertThat(path).doesNotExist();
+	}
+
+	private static String blockedRequests() {
+		try {
+			return Files.readAllLines(Path.of("/proc/locks"))
+				.stream()
+				.filter((line) -> line.contains("->"))
+				.reduce("", (all, line) -> all + line + "\n");
+		}
+		catch (IOException ex) {
+			return "";
 		}
 	}
 

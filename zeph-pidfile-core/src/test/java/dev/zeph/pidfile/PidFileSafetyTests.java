@@ -238,6 +238,45 @@ class PidFileSafetyTests {
 	}
 
 	@Test
+	void acquireAgainWhenTheParentBecameWritableByOthersShouldRefuse() throws Exception {
+		Path directory = Files.createDirectory(this.temp.resolve("app"));
+		Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+		Path path = directory.resolve("app.pid");
+		PidFile.acquire(path).close();
+		PidFile.acquire(path).close();
+		Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwxrwx"));
+		assertThatExceptionOfType(UnsafePidFileException.class).isThrownBy(() -> PidFile.acquire(path))
+			.satisfies((ex) -> assertThat(ex.getDirectory()).hasValue(directory));
+		assertThat(path).doesNotExist();
+	}
+
+	@Test
+	void acquireAgainWhenAnotherUserReplacedADirectoryInAStickyDirectoryShouldRefuseNamingIt() throws Exception {
+		assumeThat(OtherUser.available()).as("creating a user needs root, useradd and setpriv").isTrue();
+		Files.setPosixFilePermissions(this.temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+		Path shared = Files.createDirectory(this.temp.resolve("shared"));
+		assertThat(Commands.run("chmod", "1777", shared.toString()).exitCode()).isZero();
+		Path mine = Files.createDirectories(shared.resolve("mine/run")).getParent();
+		Path path = mine.resolve("run/app.pid");
+		PidFile.acquire(path).close();
+		PidFile.acquire(path).close();
+		// a cleaner removes the empty directories, and another user plants their own in their place
+		Files.delete(mine.resolve("run"));
+		Files.delete(mine);
+		try (OtherUser user = OtherUser.create()) {
+			Files.createDirectories(mine.resolve("run"));
+			user.own(mine.resolve("run"));
+			user.own(mine);
+			assertThatExceptionOfType(UnsafePidFileException.class).isThrownBy(() -> PidFile.acquire(path))
+				.satisfies((ex) -> {
+					assertThat(ex.getDirectory()).hasValue(mine);
+					assertThat(ex.getMessage()).contains("unsafe path transition");
+				});
+			assertThat(path).doesNotExist();
+		}
+	}
+
+	@Test
 	void acquireWhenFileWritableByOthersShouldRefuse() throws Exception {
 		Path path = this.temp.resolve("app.pid");
 		Files.writeString(path, "");

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * Tests that a pid file nobody locks never blocks, whatever pid it holds: liveness is the
@@ -47,6 +48,28 @@ class PidFileStaleTests {
 		}
 		finally {
 			unrelated.destroyForcibly();
+		}
+	}
+
+	@Test
+	void acquireWhenStalePidIsShorterThanOursShouldLeaveOnlyOurs() throws Exception {
+		Path path = this.temp.resolve("app.pid");
+		String ours = ProcessHandle.current().pid() + "\n";
+		assumeThat(ours.length()).as("our pid has more than one digit").isGreaterThan(2);
+		Files.writeString(path, "7\n");
+		try (PidFile pidFile = PidFile.acquire(path)) {
+			assertThat(pidFile.previousPid()).hasValue(7);
+			assertThat(Files.readString(path)).isEqualTo(ours);
+		}
+	}
+
+	@Test
+	void acquireWhenStaleFileIsEmptyShouldWriteOurPidAndReportNoPreviousPid() throws Exception {
+		Path path = this.temp.resolve("app.pid");
+		Files.writeString(path, "");
+		try (PidFile pidFile = PidFile.acquire(path)) {
+			assertThat(pidFile.previousPid()).isEmpty();
+			assertThat(Files.readString(path)).isEqualTo(ProcessHandle.current().pid() + "\n");
 		}
 	}
 

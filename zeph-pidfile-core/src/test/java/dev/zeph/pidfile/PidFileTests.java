@@ -136,6 +136,18 @@ class PidFileTests {
 	}
 
 	@Test
+	void acquireAgainWhenTheDirectoryWasRemovedShouldCreateItAgain() throws Exception {
+		Path path = this.temp.resolve("run/app.pid");
+		PidFile.acquire(path).close();
+		PidFile.acquire(path).close();
+		Files.delete(path.getParent());
+		try (PidFile pidFile = PidFile.acquire(path)) {
+			assertThat(pidFile.isOwned()).isTrue();
+			assertThat(Files.readString(path)).isEqualTo(OUR_PID + "\n");
+		}
+	}
+
+	@Test
 	void acquireWhenParentsAreMissingShouldCreateThemWithMode0755() throws Exception {
 		Path path = this.temp.resolve("run/deeper/app.pid");
 		try (PidFile pidFile = PidFile.acquire(path)) {

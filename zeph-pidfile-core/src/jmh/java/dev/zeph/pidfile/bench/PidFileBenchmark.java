@@ -110,8 +110,10 @@ public class PidFileBenchmark {
 
 	/**
 	 * Is a held pid file's instance running, and who is it: open, {@code fstat},
-	 * {@code flock(LOCK_SH|LOCK_NB)}, then {@code /proc/locks} and the file's content to name the
-	 * holder, close. The C "probe" does open, flock and close.
+	 * {@code flock(LOCK_SH|LOCK_NB)}, {@code pread} of the pid written in the file, close. The
+	 * holder is a {@code PidFile} of this JVM, which its own record of held files names; a
+	 * holder in another process would be confirmed in {@code /proc/locks}. The C "probe" does
+	 * open, flock and close.
 	 */
 	@Benchmark
 	public PidFileStatus inspectHeld() throws PidFileException {

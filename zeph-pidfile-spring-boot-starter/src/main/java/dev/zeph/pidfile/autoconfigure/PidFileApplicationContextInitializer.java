@@ -4,9 +4,14 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import dev.zeph.pidfile.AlreadyRunningException;
+import dev.zeph.pidfile.PidFile;
 import dev.zeph.pidfile.PidFileException;
 import dev.zeph.pidfile.UnsupportedPlatformException;
 import org.apache.commons.logging.Log;
@@ -59,8 +64,17 @@ class PidFileApplicationContextInitializer
 
 	private static final Log logger = LogFactory.getLog(PidFileApplicationContextInitializer.class);
 
-	/** How often wait mode tries the pid file: a holder's exit is noticed within this. */
+	/** How soon wait mode tries again a pid file it cannot wait on in the kernel. */
 	private static final Duration WAIT_RETRY_INTERVAL = Duration.ofMillis(100);
+
+	/**
+	 * How often wait mode tries again while it waits in the kernel: the path may have come to
+	 * name another file than the one it waits on, which only a new try sees.
+	 */
+	private static final Duration WAIT_RECHECK_INTERVAL = Duration.ofSeconds(5);
+
+	/** The daemon thread that waits in the kernel for the holder to let go. */
+	static final String WAIT_THREAD_NAME = "zeph-pidfile-wait";
 
 	/** How often wait mode says again who it is waiting for. */
 	private static final Duration WAIT_LOG_INTERVAL = Duration.ofMinutes(1);
@@ -121,14 +135,17 @@ class PidFileApplicationContextInitializer
 	}
 
 	/**
-	 * Wait mode: try the lock until it is ours or the wait timeout passes, then refuse as in
-	 * refuse mode. Each try holds the shutdown handler's monitor only for itself, so that a
-	 * signal while waiting ends the process at once, holding nothing.
+	 * Wait mode: try the lock; while another process holds it, block in the kernel until it
+	 * lets go, as {@code flock -w} waits, and try again, until the lock is ours or the wait
+	 * timeout passes, then refuse as in refuse mode. The blocking wait runs on a daemon thread
+	 * of its own, outside the shutdown handler's monitor, so that a signal while waiting ends
+	 * the process at once, holding nothing; each try holds the monitor only for itself.
 	 */
 	private @Nullable ApplicationPidFile await(PidFileSettings settings, ReleaseOnShutdown releaseOnShutdown) {
 		long start = System.nanoTime();
 		long lastLog = 0;
 		OptionalLong lastHolder = null;
+		@Nullable CompletableFuture<Void> release = null;
 		while (true) {
 			try {
 				return releaseOnShutdown.acquire(() -> acquire(settings));
@@ -138,7 +155,9 @@ class PidFileApplicationContextInitializer
 					throw ex;
 				}
 				long now = System.nanoTime();
-				if (!settings.waitTimeout().isZero() && now - start - settings.waitTimeout().toNanos() >= 0) {
+				long left = settings.waitTimeout().isZero() ? Long.MAX_VALUE
+						: start + settings.waitTimeout().toNanos() - now;
+				if (left <= 0) {
 					throw ex;
 				}
 				if (!held.getHolderPid().equals(lastHolder) || now - lastLog >= WAIT_LOG_INTERVAL.toNanos()) {
@@ -146,14 +165,60 @@ class PidFileApplicationContextInitializer
 					lastHolder = held.getHolderPid();
 					lastLog = now;
 				}
+				if (release == null || release.isDone()) {
+					release = awaitRelease(settings.path());
+				}
+				awaitAtMost(release, Math.min(left, WAIT_RECHECK_INTERVAL.toNanos()), settings.path());
 			}
+		}
+	}
+
+	/** Wait for the holder to let go, on a thread that is abandoned if the wait ends first. */
+	private static CompletableFuture<Void> awaitRelease(Path path) {
+		CompletableFuture<Void> release = new CompletableFuture<>();
+		Thread thread = new Thread(() -> {
 			try {
-				Thread.sleep(WAIT_RETRY_INTERVAL.toMillis());
+				PidFile.awaitRelease(path);
+				release.complete(null);
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException("Interrupted while waiting for pid file " + settings.path(), ex);
+			catch (Throwable ex) {
+				release.completeExceptionally(ex);
 			}
+		}, WAIT_THREAD_NAME);
+		thread.setDaemon(true);
+		thread.start();
+		return release;
+	}
+
+	/**
+	 * Wait for the release, at most the given time: past it, the caller tries again anyway,
+	 * in case the path now names another file than the one waited on. A file that cannot be
+	 * waited on (one this user may not open) is tried again after a short pause instead.
+	 */
+	private static void awaitAtMost(CompletableFuture<Void> release, long nanos, Path path) {
+		try {
+			release.get(nanos, TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			// try again: the wait timeout, a log line, or another file at the path
+		}
+		catch (ExecutionException ex) {
+			logger.debug("Cannot wait on pid file " + path + " in the kernel; trying again shortly", ex.getCause());
+			sleep(WAIT_RETRY_INTERVAL, path);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for pid file " + path, ex);
+		}
+	}
+
+	private static void sleep(Duration duration, Path path) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for pid file " + path, ex);
 		}
 	}
 

@@ -1,5 +1,7 @@
 package dev.zeph.pidfile.autoconfigure;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -34,6 +36,36 @@ class PidFileWaitModeTests {
 		}
 		finally {
 			Flock.release(holder);
+		}
+	}
+
+	@Test
+	void waitingStartShouldWaitInTheKernelOnTheHoldersLock() throws Exception {
+		Path path = this.temp.resolve("app.pid");
+		Process holder = Flock.hold(path);
+		try (TestApplicationProcess app = TestApplicationProcess.start(this.temp.resolve("app.log"), List.of(),
+				"--zeph.pidfile.path=" + path, "--zeph.pidfile.mode=wait")) {
+			app.awaitOutput("Waiting for pid file " + path);
+			// the kernel lists a blocked flock request as "->" before the lock it waits for
+			Polling.await(() -> blockedRequests().contains(" " + app.pid() + " "),
+					"a blocked flock request of the waiting JVM in /proc/locks");
+			Flock.release(holder);
+			app.awaitStarted();
+			assertThat(path).hasContent(app.pid() + "\n");
+		}
+		finally {
+			Flock.release(holder);
+		}
+	}
+
+	private static String blockedRequests() {
+		try {
+			return String.join("\n", Files.readAllLines(Path.of("/proc/locks")).stream()
+				.filter((line) -> line.contains("->"))
+				.toList());
+		}
+		catch (IOException ex) {
+			return "";
 		}
 	}
 
