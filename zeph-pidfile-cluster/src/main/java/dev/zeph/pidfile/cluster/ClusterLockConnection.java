@@ -1,5 +1,11 @@
 package dev.zeph.pidfile.cluster;
 
+import java.security.GeneralSecurityException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+
 import dev.zeph.pidfile.cluster.ClusterLockUnavailableException.Reason;
 import org.jspecify.annotations.Nullable;
 
@@ -13,6 +19,15 @@ import org.jspecify.annotations.Nullable;
 public final class ClusterLockConnection implements AutoCloseable {
 
 	static final String THREAD_NAME = "zeph-cluster-lock-connect";
+
+	/** The driver's classes that a login and the first statements load. */
+	private static final String[] DRIVER_CLASSES = { "org.postgresql.core.PGStream",
+			"org.postgresql.core.v3.ConnectionFactoryImpl", "org.postgresql.core.v3.QueryExecutorImpl",
+			"org.postgresql.core.v3.ScramAuthenticator", "org.postgresql.jdbc.PgConnection",
+			"org.postgresql.jdbc.PgStatement", "org.postgresql.jdbc.PgPreparedStatement",
+			"org.postgresql.jdbc.PgResultSet", "org.postgresql.shaded.com.ongres.scram.client.ScramClient" };
+
+	private static final AtomicBoolean loadingAhead = new AtomicBoolean();
 
 	private final ClusterLockSettings settings;
 
@@ -43,6 +58,33 @@ public final class ClusterLockConnection implements AutoCloseable {
 		thread.setDaemon(true);
 		thread.start();
 		return connection;
+	}
+
+	/**
+	 * Load what opening a session needs, the driver's classes and the key derivation of a
+	 * SCRAM login, on a daemon thread, once per JVM: a caller that knows the lock will be
+	 * wanted before it knows where can start this first. Connects to nothing.
+	 */
+	public static void loadAhead() {
+		if (!loadingAhead.compareAndSet(false, true)) {
+			return;
+		}
+		Thread thread = new Thread(() -> {
+			ClassLoader classLoader = ClusterLockConnection.class.getClassLoader();
+			try {
+				Class.forName("org.postgresql.Driver", true, classLoader);
+				for (String name : DRIVER_CLASSES) {
+					Class.forName(name, false, classLoader);
+				}
+				SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
+				Mac.getInstance("HmacSHA256");
+			}
+			catch (ReflectiveOperationException | GeneralSecurityException | LinkageError ex) {
+				// only a head start: opening the session loads what it needs and reports what fails
+			}
+		}, THREAD_NAME);
+		thread.setDaemon(true);
+		thread.start();
 	}
 
 	/**

@@ -39,6 +39,9 @@ final class PostgresSessionLock implements SessionLock {
 	/** The first version with {@code idle_session_timeout}, as {@code server_version_num}. */
 	private static final int IDLE_SESSION_TIMEOUT_VERSION = 140000;
 
+	/** The {@code application_name} of the short session that looks for a pooler. */
+	private static final String POOLER_PROBE = "zeph-pooler-probe";
+
 	private final Connection connection;
 
 	private final String database;
@@ -60,7 +63,7 @@ final class PostgresSessionLock implements SessionLock {
 	static PostgresSessionLock open(ClusterLockSettings settings) throws ClusterLockUnavailableException {
 		Properties url = Driver.parseURL(settings.url(), null);
 		String database = (url != null) ? database(url) : settings.url();
-		Connection connection = connect(settings, database);
+		Connection connection = connect(settings, database, HolderIdentity.PREFIX + settings.name());
 		try {
 			Server server = checkServer(connection, settings, database);
 			checkNotPooled(settings, database, server.backendPid());
@@ -85,7 +88,7 @@ final class PostgresSessionLock implements SessionLock {
 		return host + ":" + port + "/" + name;
 	}
 
-	private static Connection connect(ClusterLockSettings settings, String database)
+	private static Connection connect(ClusterLockSettings settings, String database, String applicationName)
 			throws ClusterLockUnavailableException {
 		Properties properties = new Properties();
 		if (settings.username() != null) {
@@ -100,7 +103,7 @@ final class PostgresSessionLock implements SessionLock {
 		// a read that waits longer than the heartbeat timeout means a silent network: give up
 		properties.setProperty(PGProperty.SOCKET_TIMEOUT.getName(), Integer.toString(timeoutSeconds));
 		properties.setProperty(PGProperty.TCP_KEEP_ALIVE.getName(), "true");
-		properties.setProperty(PGProperty.APPLICATION_NAME.getName(), HolderIdentity.PREFIX + settings.name());
+		properties.setProperty(PGProperty.APPLICATION_NAME.getName(), applicationName);
 		try {
 			Connection connection = new Driver().connect(settings.url(), properties);
 			if (connection == null) {
@@ -155,7 +158,9 @@ final class PostgresSessionLock implements SessionLock {
 	 */
 	private static void checkNotPooled(ClusterLockSettings settings, String database, long backendPid)
 			throws SQLException, ClusterLockUnavailableException {
-		try (Connection probe = connect(settings, database); Statement statement = probe.createStatement()) {
+		// named apart, so that nothing takes the moment it lives for a waiting instance's session
+		try (Connection probe = connect(settings, database, POOLER_PROBE);
+				Statement statement = probe.createStatement()) {
 			if (backendPid(statement) == backendPid) {
 				throw pooler(settings, database,
 						"a second session was given this session's server process " + backendPid);

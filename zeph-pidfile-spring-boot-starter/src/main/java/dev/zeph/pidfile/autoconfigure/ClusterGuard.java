@@ -97,6 +97,13 @@ final class ClusterGuard {
 	}
 
 	/**
+	 * Load the driver ahead, before the settings are known.
+	 */
+	static void loadAhead() {
+		ClusterLockConnection.loadAhead();
+	}
+
+	/**
 	 * Start opening the session for the lock of this environment, without taking it.
 	 * @return whether a session is opening: not when the settings are invalid, which the
 	 * initializer then reports

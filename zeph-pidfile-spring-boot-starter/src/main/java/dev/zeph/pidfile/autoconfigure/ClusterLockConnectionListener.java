@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.event.ApplicationContextInitializedEvent;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.event.ApplicationStartingEvent;
 import org.springframework.boot.context.event.SpringApplicationEvent;
 import org.springframework.boot.support.EnvironmentPostProcessorApplicationListener;
 import org.springframework.context.ApplicationListener;
@@ -14,7 +15,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
 /**
  * Opens the cluster lock's session on a thread of its own as soon as the environment is
  * prepared, so that loading the driver and logging in overlap with the rest of the start (the
- * logging system, the context, the pid file) instead of adding to it. Opening takes no lock:
+ * logging system, the context, the pid file) instead of adding to it; where the cluster module
+ * is on the class path, the driver's classes are loaded from the application's start on, before
+ * the settings are known. Opening takes no lock:
  * {@link ClusterLockApplicationContextInitializer} takes it on that session, in its place after
  * the pid file. A session that no initializer took is closed once the initializers have run or
  * the start has failed.
@@ -25,7 +28,12 @@ class ClusterLockConnectionListener implements ApplicationListener<SpringApplica
 
 	@Override
 	public void onApplicationEvent(SpringApplicationEvent event) {
-		if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
+		if (event instanceof ApplicationStartingEvent
+				&& ClusterLockApplicationContextInitializer.isAvailable(event.getSpringApplication().getClassLoader())) {
+			// whether the lock is wanted is not known yet, but the module is there to be used
+			ClusterGuard.loadAhead();
+		}
+		else if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
 			ConfigurableEnvironment environment = prepared.getEnvironment();
 			if (ClusterLockApplicationContextInitializer.isEnabled(environment)
 					&& ClusterLockApplicationContextInitializer.isAvailable(event.getSpringApplication().getClassLoader())
