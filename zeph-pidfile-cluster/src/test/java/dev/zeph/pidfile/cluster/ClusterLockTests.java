@@ -51,28 +51,6 @@ class ClusterLockTests {
 		}
 	}
 
-	/** Advisory locks of this project's key space granted on the server. */
-	private static int heldLocks(PostgresServer on) {
-		return count(on, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND granted"
-				+ " AND classid::bigint = " + Integer.toUnsignedLong(LockKey.SPACE));
-	}
-
-	/** Sessions whose application_name is the given one, or starts with it and a colon. */
-	private static int sessionsOf(PostgresServer on, String applicationName) {
-		return count(on, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + applicationName
-				+ "' OR application_name LIKE '" + applicationName + ":%'");
-	}
-
-	private static int count(PostgresServer on, String query) {
-		try (Connection admin = on.admin(); ResultSet result = admin.createStatement().executeQuery(query)) {
-			result.next();
-			return result.getInt(1);
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
 	private static ClusterLockSettings settings(String name) {
 		return ClusterLockSettings.of(name, server.url(), PostgresServer.USER, PostgresServer.PASSWORD);
 	}
@@ -278,7 +256,7 @@ class ClusterLockTests {
 				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.SERVER_TOO_OLD))
 				.withMessageContaining("PostgreSQL 13 has no idle_session_timeout")
 				.withMessageContaining("127.0.0.1:" + old.port() + "/postgres");
-			assertThat(sessionsOf(old, "zeph:orders")).isZero();
+			assertThat(old.sessionsOf("zeph:orders")).isZero();
 		}
 	}
 
@@ -294,7 +272,7 @@ class ClusterLockTests {
 			try (ClusterLock lock = ClusterLock.acquire(settings, witness.listener("a"))) {
 				Witness.await(() -> witness.saw("a", "activated"), "a to become active");
 				assertThat(lock.isActive()).isTrue();
-				assertThat(heldLocks(old)).isOne();
+				assertThat(old.heldLocks()).isOne();
 			}
 		}
 	}
@@ -309,7 +287,7 @@ class ClusterLockTests {
 				}))
 				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.POOLER))
 				.withMessageContaining("transaction pooler");
-			assertThat(heldLocks(server)).isZero();
+			assertThat(server.heldLocks()).isZero();
 		}
 	}
 
@@ -321,7 +299,7 @@ class ClusterLockTests {
 			try (ClusterLock lock = ClusterLock.acquire(settings, new ClusterLock.Listener() {
 			})) {
 				assertThat(lock.isHeld()).isTrue();
-				assertThat(heldLocks(server)).isOne();
+				assertThat(server.heldLocks()).isOne();
 			}
 		}
 	}
@@ -329,15 +307,15 @@ class ClusterLockTests {
 	@Test
 	void acquireOnAConnectionOpenedAheadShouldTakeTheLockOnlyThen() throws Exception {
 		try (ClusterLockConnection connection = ClusterLockConnection.open(settings("orders"))) {
-			Witness.await(() -> sessionsOf(server, "zeph:orders") == 1, "the session to open");
-			assertThat(heldLocks(server)).isZero();
+			Witness.await(() -> server.sessionsOf("zeph:orders") == 1, "the session to open");
+			assertThat(server.heldLocks()).isZero();
 			try (ClusterLock lock = ClusterLock.acquire(connection, new ClusterLock.Listener() {
 			})) {
-				assertThat(heldLocks(server)).isOne();
+				assertThat(server.heldLocks()).isOne();
 				assertThat(lock.isHeld()).isTrue();
 			}
 		}
-		assertThat(heldLocks(server)).isZero();
+		assertThat(server.heldLocks()).isZero();
 	}
 
 	@Test
@@ -345,12 +323,12 @@ class ClusterLockTests {
 		ClusterLockSettings settings = settings("orders").withTimings(Duration.ofSeconds(3), Duration.ofMillis(200),
 				Duration.ofMillis(400));
 		try (ClusterLockConnection connection = ClusterLockConnection.open(settings)) {
-			Witness.await(() -> sessionsOf(server, "zeph:orders") == 1, "the session to open");
-			Witness.await(() -> sessionsOf(server, "zeph:orders") == 0, "the server's idle timeout to end it");
+			Witness.await(() -> server.sessionsOf("zeph:orders") == 1, "the session to open");
+			Witness.await(() -> server.sessionsOf("zeph:orders") == 0, "the server's idle timeout to end it");
 			try (ClusterLock lock = ClusterLock.acquire(connection, new ClusterLock.Listener() {
 			})) {
 				assertThat(lock.isHeld()).isTrue();
-				assertThat(heldLocks(server)).isOne();
+				assertThat(server.heldLocks()).isOne();
 			}
 		}
 	}
@@ -359,7 +337,7 @@ class ClusterLockTests {
 	void closingAConnectionOpenedAheadShouldEndItsSessionUnused() throws Exception {
 		ClusterLockConnection connection = ClusterLockConnection.open(settings("orders"));
 		connection.close();
-		Witness.await(() -> sessionsOf(server, "zeph:orders") == 0, "no session of the lock");
+		Witness.await(() -> server.sessionsOf("zeph:orders") == 0, "no session of the lock");
 		assertThatIllegalStateException()
 			.isThrownBy(() -> ClusterLock.acquire(connection, new ClusterLock.Listener() {
 			}))

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -108,6 +109,30 @@ public final class PostgresServer implements AutoCloseable {
 	/** A superuser's connection, for what a test does to the server from outside. */
 	public Connection admin() throws SQLException {
 		return DriverManager.getConnection(url(), "postgres", SUPERUSER_PASSWORD);
+	}
+
+	/** Sessions whose {@code application_name} is the given one, or starts with it and a colon. */
+	public int sessionsOf(String applicationName) {
+		return queryInt("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + applicationName
+				+ "' OR application_name LIKE '" + applicationName + ":%'");
+	}
+
+	/** Advisory locks of this project's key space granted on the server. */
+	public int heldLocks() {
+		return queryInt("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND granted"
+				+ " AND classid::bigint = " + Integer.toUnsignedLong(LockKey.SPACE));
+	}
+
+	/** The one number a query answers, as a superuser sees it. */
+	public int queryInt(String query) {
+		try (Connection admin = admin(); Statement statement = admin.createStatement();
+				ResultSet result = statement.executeQuery(query)) {
+			result.next();
+			return result.getInt(1);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(query + " failed", ex);
+		}
 	}
 
 	/** {@code pg_terminate_backend}, as an administrator or a watchdog would. */

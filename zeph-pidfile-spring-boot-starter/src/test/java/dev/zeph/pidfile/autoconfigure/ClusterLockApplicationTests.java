@@ -4,7 +4,6 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -154,9 +153,9 @@ class ClusterLockApplicationTests {
 		SpringApplication application = PidFileApplicationContextInitializerTests.application(EventsConfiguration.class);
 		// runs after the listener that opens the session, long before any initializer
 		application.addListeners(new OrderedEnvironmentListener(() -> {
-			Polling.await(() -> sessionsOf("zeph:orders") == 1, "the lock's session, opened early");
-			seenEarly.add((long) count("SELECT pid FROM pg_stat_activity WHERE application_name = 'zeph:orders'"));
-			assertThat(lockHolders()).as("locks held before the initializers").isZero();
+			Polling.await(() -> server.sessionsOf("zeph:orders") == 1, "the lock's session, opened early");
+			seenEarly.add((long) server.queryInt("SELECT pid FROM pg_stat_activity WHERE application_name = 'zeph:orders'"));
+			assertThat(server.queryInt("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")).as("locks held before the initializers").isZero();
 		}));
 		ConfigurableApplicationContext context = application.run(args());
 		this.contexts.add(context);
@@ -179,11 +178,11 @@ class ClusterLockApplicationTests {
 		ClusterLockConnectionListener listener = new ClusterLockConnectionListener();
 		listener.onApplicationEvent(new ApplicationEnvironmentPreparedEvent(new DefaultBootstrapContext(), application,
 				new String[0], environment));
-		Polling.await(() -> sessionsOf("zeph:refused-early") == 1, "the session opened early");
+		Polling.await(() -> server.sessionsOf("zeph:refused-early") == 1, "the session opened early");
 		// the pid file refused the start, say: no initializer took the session
 		listener.onApplicationEvent(
 				new ApplicationFailedEvent(application, new String[0], null, new IllegalStateException("refused")));
-		Polling.await(() -> sessionsOf("zeph:refused-early") == 0, "the session to end with the failed start");
+		Polling.await(() -> server.sessionsOf("zeph:refused-early") == 0, "the session to end with the failed start");
 		assertThat(environment).as("kept until here, so that no collector ends the session instead").isNotNull();
 	}
 
@@ -214,11 +213,11 @@ class ClusterLockApplicationTests {
 		}); TestApplicationProcess waiter = TestApplicationProcess.start(this.temp.resolve("waiter.log"), List.of(),
 				args("--zeph.pidfile.path=" + pidFile, "--zeph.pidfile.mode=wait"))) {
 			waiter.awaitOutput("Waiting for the cluster lock");
-			assertThat(sessionsOf("zeph:orders")).as("the holder's session and the waiter's").isEqualTo(2);
+			assertThat(server.sessionsOf("zeph:orders")).as("the holder's session and the waiter's").isEqualTo(2);
 			waiter.terminate();
 			assertThat(waiter.awaitExit()).isEqualTo(143);
 			assertThat(waiter.output()).doesNotContain(PidFileTestApplication.STARTED);
-			Polling.await(() -> sessionsOf("zeph:orders") == 1, "the waiter's session to end with it");
+			Polling.await(() -> server.sessionsOf("zeph:orders") == 1, "the waiter's session to end with it");
 			assertThat(pidFile).doesNotExist();
 			assertThat(holder.isHeld()).isTrue();
 		}
@@ -308,28 +307,6 @@ class ClusterLockApplicationTests {
 
 	private static RequiredSearch meter(MeterRegistry registry, String name) {
 		return registry.get(name).tag("guard", "cluster").tag("lock", "orders");
-	}
-
-	/** Sessions whose application_name is the given one, or starts with it and a colon. */
-	private static int sessionsOf(String applicationName) {
-		return count("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + applicationName
-				+ "' OR application_name LIKE '" + applicationName + ":%'");
-	}
-
-	/** Sessions holding an advisory lock. */
-	private static int lockHolders() {
-		return count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted");
-	}
-
-	private static int count(String query) {
-		try (Connection admin = server.admin(); Statement statement = admin.createStatement();
-				ResultSet result = statement.executeQuery(query)) {
-			result.next();
-			return result.getInt(1);
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	private static long backendPidOf(String name) throws Exception {
