@@ -12,11 +12,12 @@ import org.springframework.context.annotation.Conditional;
  * Matches where the initializer takes the pid-file lock, by the same rule
  * ({@link PidFileActivation}), so that the beans that report on the lock are absent wherever
  * no lock is taken: with the guard disabled, and in test contexts that did not enable it.
+ * Public because the auto-configurations of other packages of this starter use it.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ ElementType.TYPE, ElementType.METHOD })
 @Documented
 @Conditional(OnPidFileGuardCondition.class)
-@interface ConditionalOnPidFileGuard {
+public @interface ConditionalOnPidFileGuard {
 
 }

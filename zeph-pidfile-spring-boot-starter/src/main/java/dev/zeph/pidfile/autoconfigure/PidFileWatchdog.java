@@ -24,8 +24,11 @@ import org.springframework.context.SmartLifecycle;
  * A lifecycle bean, so that it starts when the context is refreshed (events cannot be
  * published before) and stops when the context closes; its thread is a daemon named
  * {@value #THREAD_NAME}, so that a thread dump shows it and it never keeps a JVM alive.
+ * <p>
+ * Public only because the health indicator, in a package of its own, asks it for a check;
+ * it is registered by the initializer and is not meant to be created or driven otherwise.
  */
-final class PidFileWatchdog implements SmartLifecycle {
+public final class PidFileWatchdog implements SmartLifecycle {
 
 	static final String BEAN_NAME = "zephPidFileWatchdog";
 
@@ -90,7 +93,7 @@ final class PidFileWatchdog implements SmartLifecycle {
 	/**
 	 * One check. Never throws: an exception would cancel every later run of the task.
 	 */
-	void check() {
+	public void check() {
 		try {
 			OwnershipCheck check = this.pidFile.check();
 			switch (check.outcome()) {

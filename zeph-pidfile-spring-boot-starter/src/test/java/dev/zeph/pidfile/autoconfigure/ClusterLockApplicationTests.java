@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.zeph.pidfile.autoconfigure.health.TestHealth;
 import dev.zeph.pidfile.autoconfigure.testapp.PidFileTestApplication;
 import dev.zeph.pidfile.cluster.ClusterLock;
 import dev.zeph.pidfile.cluster.ClusterLockHeldException;
@@ -121,7 +122,7 @@ class ClusterLockApplicationTests {
 		Events events = context.getBean(Events.class);
 		Polling.await(() -> !events.activated.isEmpty(), "a ClusterLockActivatedEvent");
 		assertThat(lock.isActive()).isTrue();
-		Health health = new ClusterLockHealthIndicator(lock).health();
+		Health health = TestHealth.of(lock);
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		assertThat(health.getDetails()).containsEntry("lock", "orders")
 			.containsEntry("pid", PID)
@@ -240,7 +241,7 @@ class ClusterLockApplicationTests {
 		assertThat(events.lost.get(0).wasActive()).isTrue();
 		assertThat(events.lost.get(0).getReason()).contains("terminating connection");
 		assertThat(lock.isActive()).isFalse();
-		Health health = new ClusterLockHealthIndicator(lock).health();
+		Health health = TestHealth.of(lock);
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails()).containsKey("lossReason").containsEntry("active", false);
 		assertThat(meter(registry, "zeph.lock.held").gauge().value()).isZero();

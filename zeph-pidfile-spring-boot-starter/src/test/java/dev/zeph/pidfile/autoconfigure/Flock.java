@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * {@code flock(1)}, util-linux's lock command: a real other process that takes the same
  * {@code flock(2)} lock, the way an operator or a script would.
  */
-final class Flock {
+public final class Flock {
 
 	private Flock() {
 	}
@@ -18,7 +18,7 @@ final class Flock {
 	 * Whether {@code flock -n path true} could take the lock: the same question a shell script
 	 * asks before it starts the application.
 	 */
-	static boolean isFree(Path path) throws IOException, InterruptedException {
+	public static boolean isFree(Path path) throws IOException, InterruptedException {
 		Process process = new ProcessBuilder("flock", "-n", path.toString(), "true").redirectErrorStream(true)
 			.start();
 		process.getInputStream().readAllBytes();
@@ -33,7 +33,7 @@ final class Flock {
 	 * Start {@code flock path sleep} and wait until it holds the lock. It waits for the lock
 	 * rather than giving up ({@code -n}), since our own probe may hold it for a moment.
 	 */
-	static Process hold(Path path) throws IOException, InterruptedException {
+	public static Process hold(Path path) throws IOException, InterruptedException {
 		Process process = new ProcessBuilder("flock", path.toString(), "sleep", "600").redirectErrorStream(true)
 			.start();
 		Polling.await(() -> !process.isAlive() || !isFreeUnchecked(path), "flock to take " + path);
@@ -47,7 +47,7 @@ final class Flock {
 	 * Stop a {@link #hold(Path) holder}: the {@code sleep} child shares the locked open file
 	 * description, so it has to go too.
 	 */
-	static void release(Process holder) {
+	public static void release(Process holder) {
 		List<ProcessHandle> descendants = holder.descendants().toList();
 		descendants.forEach(ProcessHandle::destroyForcibly);
 		holder.destroyForcibly();

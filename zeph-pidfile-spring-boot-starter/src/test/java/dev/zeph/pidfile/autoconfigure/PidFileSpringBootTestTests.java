@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import dev.zeph.pidfile.PidFile;
 import dev.zeph.pidfile.PidFileStatus;
+import dev.zeph.pidfile.autoconfigure.health.TestHealth;
 import dev.zeph.pidfile.autoconfigure.testapp.PidFileTestApplication;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class PidFileSpringBootTestTests {
 		@Test
 		void contextShouldTakeNoLockAndSaySoInOneDebugLine(CapturedOutput output) {
 			assertThat(this.context.containsBean(ApplicationPidFile.BEAN_NAME)).isFalse();
-			assertThat(this.context.getBeanNamesForType(PidFileHealthIndicator.class)).isEmpty();
+			assertThat(this.context.getBeanNamesForType(TestHealth.PID_FILE_INDICATOR)).isEmpty();
 			assertThat(output).containsOnlyOnce("Taking no pid-file lock in a test context")
 				.doesNotContain("Locked pid file");
 		}

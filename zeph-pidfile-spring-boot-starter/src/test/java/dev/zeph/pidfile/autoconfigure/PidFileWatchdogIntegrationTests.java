@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.zeph.pidfile.PidFile;
+import dev.zeph.pidfile.autoconfigure.health.TestHealth;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,7 +83,7 @@ class PidFileWatchdogIntegrationTests {
 		List<PidFileLockLostEvent> events = this.context.getBean(LockLostEvents.class).events;
 		Polling.await(() -> !events.isEmpty(), "a PidFileLockLostEvent");
 		assertThat(events.get(0).getHolderPid()).hasValue(this.holder.pid());
-		Health health = new PidFileHealthIndicator(this.context.getBean(ApplicationPidFile.class)).health();
+		Health health = TestHealth.of(this.context.getBean(ApplicationPidFile.class));
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails()).containsEntry("holder", "PID " + this.holder.pid());
 	}

@@ -1,5 +1,6 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.health;
 
+import dev.zeph.pidfile.autoconfigure.ApplicationClusterLock;
 import dev.zeph.pidfile.cluster.ClusterLock;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -19,7 +20,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(before = HealthContributorAutoConfiguration.class)
 @ConditionalOnClass({ Health.class, ConditionalOnEnabledHealthIndicator.class, ClusterLock.class })
-@ConditionalOnBooleanProperty(ClusterLockApplicationContextInitializer.ENABLED_PROPERTY)
+@ConditionalOnBooleanProperty("zeph.pidfile.cluster.enabled")
 @ConditionalOnEnabledHealthIndicator("clusterlock")
 public final class ClusterLockHealthContributorAutoConfiguration {
 

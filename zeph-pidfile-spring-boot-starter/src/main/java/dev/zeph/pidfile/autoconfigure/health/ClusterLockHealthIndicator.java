@@ -1,5 +1,6 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.health;
 
+import dev.zeph.pidfile.autoconfigure.ApplicationClusterLock;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;

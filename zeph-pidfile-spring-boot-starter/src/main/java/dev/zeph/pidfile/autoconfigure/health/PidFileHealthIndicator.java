@@ -1,4 +1,4 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.health;
 
 import java.time.Instant;
 import java.util.Collections;
@@ -9,6 +9,8 @@ import dev.zeph.pidfile.PidFile;
 import dev.zeph.pidfile.PidFileException;
 import dev.zeph.pidfile.PidFileHolder;
 import dev.zeph.pidfile.PidFileStatus;
+import dev.zeph.pidfile.autoconfigure.ApplicationPidFile;
+import dev.zeph.pidfile.autoconfigure.PidFileWatchdog;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;

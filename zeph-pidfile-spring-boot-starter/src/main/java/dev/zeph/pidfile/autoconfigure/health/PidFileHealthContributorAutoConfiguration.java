@@ -1,4 +1,8 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.health;
+
+import dev.zeph.pidfile.autoconfigure.ApplicationPidFile;
+import dev.zeph.pidfile.autoconfigure.ConditionalOnPidFileGuard;
+import dev.zeph.pidfile.autoconfigure.PidFileWatchdog;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

@@ -1,8 +1,10 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.health;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.zeph.pidfile.autoconfigure.ApplicationPidFile;
+import dev.zeph.pidfile.autoconfigure.TestGuards;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +36,7 @@ class PidFileHealthContributorAutoConfigurationTests {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(PidFileHealthContributorAutoConfiguration.class,
 					HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class))
-			.withInitializer(new PidFileApplicationContextInitializer())
+			.withInitializer(TestGuards.pidFileInitializer())
 			.withPropertyValues("zeph.pidfile.path=" + this.temp.resolve("app.pid"));
 	}
 

@@ -1,4 +1,4 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.health;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +10,10 @@ import java.util.OptionalLong;
 import dev.zeph.pidfile.PidFile;
 import dev.zeph.pidfile.PidFileHolder;
 import dev.zeph.pidfile.PidFileStatus;
+import dev.zeph.pidfile.autoconfigure.ApplicationPidFile;
+import dev.zeph.pidfile.autoconfigure.Flock;
+import dev.zeph.pidfile.autoconfigure.PidFileWatchdog;
+import dev.zeph.pidfile.autoconfigure.TestGuards;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,14 +45,14 @@ class PidFileHealthIndicatorTests {
 	@AfterEach
 	void release() {
 		if (this.pidFile != null) {
-			this.pidFile.release();
+			TestGuards.release(this.pidFile);
 		}
 	}
 
 	@Test
 	void healthWhenOwnedShouldBeUpWithPathPidAcquiredAtAndBackend() throws Exception {
 		Path path = this.temp.resolve("app.pid");
-		this.pidFile = ApplicationPidFile.acquire(path);
+		this.pidFile = TestGuards.acquire(path);
 		Health health = new PidFileHealthIndicator(this.pidFile).health();
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		assertThat(health.getDetails()).containsEntry("path", path.toString())
@@ -94,7 +98,7 @@ class PidFileHealthIndicatorTests {
 	@Test
 	void healthWhenTheFileWasDeletedShouldBeDownNamingNobody() throws Exception {
 		Path path = this.temp.resolve("app.pid");
-		this.pidFile = ApplicationPidFile.acquire(path);
+		this.pidFile = TestGuards.acquire(path);
 		Files.delete(path);
 		Health health = new PidFileHealthIndicator(this.pidFile).health();
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
@@ -108,8 +112,8 @@ class PidFileHealthIndicatorTests {
 	@Test
 	void healthRightAfterTheFileWasDeletedShouldHaveTheWatchdogLockItAgainAndBeUp() throws Exception {
 		Path path = this.temp.resolve("app.pid");
-		this.pidFile = ApplicationPidFile.acquire(path);
-		PidFileWatchdog watchdog = new PidFileWatchdog(this.pidFile, Duration.ofHours(1), (event) -> {
+		this.pidFile = TestGuards.acquire(path);
+		PidFileWatchdog watchdog = TestGuards.watchdog(this.pidFile, Duration.ofHours(1), (event) -> {
 		});
 		Files.delete(path);
 		Health health = new PidFileHealthIndicator(this.pidFile, watchdog).health();
@@ -121,8 +125,8 @@ class PidFileHealthIndicatorTests {
 	@Test
 	void healthWhenAnotherProcessHoldsThePathShouldBeDownEvenAfterTheWatchdogChecked() throws Exception {
 		Path path = this.temp.resolve("app.pid");
-		this.pidFile = ApplicationPidFile.acquire(path);
-		PidFileWatchdog watchdog = new PidFileWatchdog(this.pidFile, Duration.ofHours(1), (event) -> {
+		this.pidFile = TestGuards.acquire(path);
+		PidFileWatchdog watchdog = TestGuards.watchdog(this.pidFile, Duration.ofHours(1), (event) -> {
 		});
 		Files.delete(path);
 		Process holder = Flock.hold(path);
@@ -139,7 +143,7 @@ class PidFileHealthIndicatorTests {
 	@Test
 	void healthWhenAnotherProcessHoldsThePathShouldBeDownNamingItsPid() throws Exception {
 		Path path = this.temp.resolve("app.pid");
-		this.pidFile = ApplicationPidFile.acquire(path);
+		this.pidFile = TestGuards.acquire(path);
 		Files.delete(path);
 		Process holder = Flock.hold(path);
 		try {
@@ -158,7 +162,7 @@ class PidFileHealthIndicatorTests {
 	@Test
 	void healthWhenTheFileWasReplacedByAStaleOneShouldBeDownNamingNobody() throws Exception {
 		Path path = this.temp.resolve("app.pid");
-		this.pidFile = ApplicationPidFile.acquire(path);
+		this.pidFile = TestGuards.acquire(path);
 		Path replacement = Files.writeString(this.temp.resolve("replacement"), "299\n");
 		Files.move(replacement, path, StandardCopyOption.REPLACE_EXISTING,
 				StandardCopyOption.ATOMIC_MOVE);

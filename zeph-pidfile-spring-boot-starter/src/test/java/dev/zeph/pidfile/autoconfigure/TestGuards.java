@@ -1,0 +1,38 @@
+package dev.zeph.pidfile.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import dev.zeph.pidfile.PidFileException;
+
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Reaches the guard's package-private parts for the tests of the starter's other packages
+ * (health, diagnostics), as the initializer would: the main code keeps them package-private.
+ */
+public final class TestGuards {
+
+	private TestGuards() {
+	}
+
+	public static ApplicationPidFile acquire(Path path) throws PidFileException {
+		return ApplicationPidFile.acquire(path);
+	}
+
+	public static void release(ApplicationPidFile pidFile) {
+		pidFile.release();
+	}
+
+	public static PidFileWatchdog watchdog(ApplicationPidFile pidFile, Duration interval,
+			ApplicationEventPublisher eventPublisher) {
+		return new PidFileWatchdog(pidFile, interval, eventPublisher);
+	}
+
+	public static ApplicationContextInitializer<ConfigurableApplicationContext> pidFileInitializer() {
+		return new PidFileApplicationContextInitializer();
+	}
+
+}
