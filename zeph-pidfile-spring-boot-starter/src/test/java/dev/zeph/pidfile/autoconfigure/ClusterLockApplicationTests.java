@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.zeph.pidfile.autoconfigure.diagnostics.TestAnalyzers;
 import dev.zeph.pidfile.autoconfigure.health.TestHealth;
 import dev.zeph.pidfile.autoconfigure.testapp.PidFileTestApplication;
 import dev.zeph.pidfile.cluster.ClusterLock;
@@ -139,7 +140,7 @@ class ClusterLockApplicationTests {
 			.satisfies((ex) -> {
 				assertThat(ex.getExitCode()).isEqualTo(75);
 				assertThat(ex.getCause()).isInstanceOf(ClusterLockHeldException.class);
-				FailureAnalysis analysis = new ClusterLockFailureAnalyzer().analyze(ex);
+				FailureAnalysis analysis = TestAnalyzers.clusterLock(ex);
 				assertThat(analysis.getDescription()).contains("'orders'")
 					.contains("PID " + PID)
 					.contains("Only one instance may be active");
@@ -274,7 +275,7 @@ class ClusterLockApplicationTests {
 				assertThat(ex.getExitCode()).isEqualTo(ClusterLockStartupException.EX_UNAVAILABLE);
 				assertThat(((ClusterLockUnavailableException) ex.getCause()).getReason())
 					.isEqualTo(ClusterLockUnavailableException.Reason.UNREACHABLE);
-				assertThat(new ClusterLockFailureAnalyzer().analyze(ex).getAction()).contains("zeph.pidfile.mode=wait");
+				assertThat(TestAnalyzers.clusterLock(ex).getAction()).contains("zeph.pidfile.mode=wait");
 			});
 	}
 
@@ -284,7 +285,7 @@ class ClusterLockApplicationTests {
 			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.password=wrong")))
 			.satisfies((ex) -> {
 				assertThat(ex.getExitCode()).isEqualTo(69);
-				assertThat(new ClusterLockFailureAnalyzer().analyze(ex).getAction())
+				assertThat(TestAnalyzers.clusterLock(ex).getAction())
 					.contains("zeph.pidfile.cluster.password");
 			});
 	}

@@ -35,4 +35,12 @@ public final class TestGuards {
 		return new PidFileApplicationContextInitializer();
 	}
 
+	public static PidFileStartupException startupException(PidFileException cause, int alreadyRunningExitCode) {
+		return PidFileStartupException.of(cause, alreadyRunningExitCode);
+	}
+
+	public static PidFilePathConflictException pathConflict(Path path, String springPidFile) {
+		return new PidFilePathConflictException(path, springPidFile);
+	}
+
 }

@@ -1,4 +1,4 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.diagnostics;
 
 import dev.zeph.pidfile.AlreadyRunningException;
 import dev.zeph.pidfile.PidFileHolder;

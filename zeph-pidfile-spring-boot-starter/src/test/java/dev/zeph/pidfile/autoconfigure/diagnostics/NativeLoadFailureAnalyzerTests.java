@@ -1,9 +1,10 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.diagnostics;
 
 import java.nio.file.Path;
 
 import dev.zeph.pidfile.NativeLoadException;
 import dev.zeph.pidfile.PidFileExceptions;
+import dev.zeph.pidfile.autoconfigure.TestGuards;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -45,7 +46,7 @@ class NativeLoadFailureAnalyzerTests {
 
 	private static FailureAnalysis analyze(Throwable failure) {
 		FailureAnalysis analysis = new NativeLoadFailureAnalyzer()
-			.analyze(PidFileStartupException.of(PidFileExceptions.nativeLoad(PATH, "jffi", failure), 75));
+			.analyze(TestGuards.startupException(PidFileExceptions.nativeLoad(PATH, "jffi", failure), 75));
 		assertThat(analysis).isNotNull();
 		return analysis;
 	}

@@ -1,4 +1,6 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.diagnostics;
+
+import dev.zeph.pidfile.autoconfigure.TestGuards;
 
 import java.nio.file.Path;
 
@@ -16,7 +18,7 @@ class PidFilePathConflictFailureAnalyzerTests {
 	@Test
 	void analyzeShouldNameBothPropertiesAndWhyTheyFight() {
 		FailureAnalysis analysis = new PidFilePathConflictFailureAnalyzer()
-			.analyze(new PidFilePathConflictException(Path.of("/tmp/demo.pid"), "/tmp/./demo.pid"));
+			.analyze(TestGuards.pathConflict(Path.of("/tmp/demo.pid"), "/tmp/./demo.pid"));
 		assertThat(analysis).isNotNull();
 		assertThat(analysis.getDescription()).contains("'zeph.pidfile.path'")
 			.contains("'spring.pid.file' (/tmp/./demo.pid)")

@@ -1,8 +1,9 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.diagnostics;
 
 import java.nio.file.Path;
 
 import dev.zeph.pidfile.PidFileExceptions;
+import dev.zeph.pidfile.autoconfigure.TestGuards;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -17,7 +18,7 @@ class NotAPidFileFailureAnalyzerTests {
 	@Test
 	void analyzeShouldSuspectTheConfiguredPath() {
 		FailureAnalysis analysis = new NotAPidFileFailureAnalyzer()
-			.analyze(PidFileStartupException.of(PidFileExceptions.notAPidFile(Path.of("/etc/hosts")), 75));
+			.analyze(TestGuards.startupException(PidFileExceptions.notAPidFile(Path.of("/etc/hosts")), 75));
 		assertThat(analysis).isNotNull();
 		assertThat(analysis.getDescription()).contains("/etc/hosts does not look like a pid file")
 			.contains("left unchanged");

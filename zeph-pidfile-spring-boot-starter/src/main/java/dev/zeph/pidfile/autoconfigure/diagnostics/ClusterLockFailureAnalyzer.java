@@ -1,5 +1,6 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.diagnostics;
 
+import dev.zeph.pidfile.autoconfigure.ClusterLockStartupException;
 import dev.zeph.pidfile.cluster.ClusterLockHeldException;
 import dev.zeph.pidfile.cluster.ClusterLockUnavailableException;
 

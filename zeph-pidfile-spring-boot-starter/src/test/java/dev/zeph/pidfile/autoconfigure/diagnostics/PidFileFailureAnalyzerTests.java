@@ -1,10 +1,12 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.diagnostics;
 
 import java.nio.file.Path;
 import java.util.OptionalLong;
 
 import dev.zeph.pidfile.PidFileException;
 import dev.zeph.pidfile.PidFileExceptions;
+import dev.zeph.pidfile.autoconfigure.PidFileStartupException;
+import dev.zeph.pidfile.autoconfigure.TestGuards;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -57,7 +59,7 @@ class PidFileFailureAnalyzerTests {
 	}
 
 	private static PidFileStartupException wrap(PidFileException cause) {
-		return PidFileStartupException.of(cause, 75);
+		return TestGuards.startupException(cause, 75);
 	}
 
 }

@@ -1,8 +1,9 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.diagnostics;
 
 import java.nio.file.Path;
 
 import dev.zeph.pidfile.PidFileExceptions;
+import dev.zeph.pidfile.autoconfigure.TestGuards;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -18,7 +19,7 @@ class UnsafePidFileFailureAnalyzerTests {
 	void analyzeShouldGiveTheReasonAndSayTheFileWasLeftAlone() {
 		Path path = Path.of("/tmp/demo.pid");
 		FailureAnalysis analysis = new UnsafePidFileFailureAnalyzer().analyze(
-				PidFileStartupException.of(PidFileExceptions.unsafe(path, "it is a symbolic link"), 75));
+				TestGuards.startupException(PidFileExceptions.unsafe(path, "it is a symbolic link"), 75));
 		assertThat(analysis).isNotNull();
 		assertThat(analysis.getDescription()).contains("/tmp/demo.pid is not safe to use: it is a symbolic link")
 			.contains("left unchanged");
@@ -31,7 +32,7 @@ class UnsafePidFileFailureAnalyzerTests {
 	void analyzeWhenADirectoryIsRefusedShouldSayToFixItRatherThanRemoveTheFile() {
 		Path path = Path.of("/srv/theirs/demo.pid");
 		FailureAnalysis analysis = new UnsafePidFileFailureAnalyzer()
-			.analyze(PidFileStartupException.of(PidFileExceptions.unsafeDirectory(path,
+			.analyze(TestGuards.startupException(PidFileExceptions.unsafeDirectory(path,
 					"its directory /srv/theirs (owner uid 1001 (alice), mode 755) belongs to another user",
 					Path.of("/srv/theirs")), 75));
 		assertThat(analysis).isNotNull();

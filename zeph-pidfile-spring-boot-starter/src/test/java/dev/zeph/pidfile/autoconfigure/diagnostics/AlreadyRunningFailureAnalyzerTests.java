@@ -1,4 +1,4 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.diagnostics;
 
 import java.nio.file.Path;
 import java.util.OptionalLong;
@@ -6,6 +6,7 @@ import java.util.OptionalLong;
 import dev.zeph.pidfile.AlreadyRunningException;
 import dev.zeph.pidfile.PidFileExceptions;
 import dev.zeph.pidfile.PidFileHolder;
+import dev.zeph.pidfile.autoconfigure.TestGuards;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -91,13 +92,13 @@ class AlreadyRunningFailureAnalyzerTests {
 	void analyzeShouldFindTheRefusalInTheCauseChain() {
 		AlreadyRunningException cause = PidFileExceptions.alreadyRunning(PATH, OptionalLong.of(4242));
 		FailureAnalysis analysis = this.analyzer
-			.analyze(new IllegalStateException("startup failed", PidFileStartupException.of(cause, 75)));
+			.analyze(new IllegalStateException("startup failed", TestGuards.startupException(cause, 75)));
 		assertThat(analysis).isNotNull();
 		assertThat(analysis.getCause()).isSameAs(cause);
 	}
 
 	private FailureAnalysis analyze(AlreadyRunningException cause) {
-		FailureAnalysis analysis = this.analyzer.analyze(PidFileStartupException.of(cause, 75));
+		FailureAnalysis analysis = this.analyzer.analyze(TestGuards.startupException(cause, 75));
 		assertThat(analysis).isNotNull();
 		return analysis;
 	}
