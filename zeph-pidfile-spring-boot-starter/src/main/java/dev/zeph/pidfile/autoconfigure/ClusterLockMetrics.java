@@ -1,12 +1,8 @@
 package dev.zeph.pidfile.autoconfigure;
 
-import java.util.concurrent.TimeUnit;
-
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
@@ -32,23 +28,13 @@ final class ClusterLockMetrics implements MeterBinder {
 			return;
 		}
 		Tags tags = Tags.of(PidFileMetrics.GUARD_TAG, "cluster", PidFileMetrics.LOCK_TAG, lock.getName());
-		Gauge.builder(PidFileMetrics.HELD, lock, (clusterLock) -> clusterLock.isHeld() ? 1 : 0)
-			.tags(tags)
-			.description("Whether this instance holds its lock: 1 if it does, 0 if not")
-			.register(registry);
+		PidFileMetrics.bindShared(registry, tags, lock, (clusterLock) -> clusterLock.isHeld() ? 1 : 0,
+				(clusterLock) -> clusterLock.getAcquisitionTime().toNanos(),
+				"Time taken to acquire the lock at startup, waiting included",
+				(clusterLock) -> clusterLock.getLossReason().isPresent() ? 1 : 0);
 		Gauge.builder(ACTIVE, lock, (clusterLock) -> clusterLock.isActive() ? 1 : 0)
 			.tags(tags)
 			.description("Whether this instance is the active one of its fleet: 1 if it is, 0 if not")
-			.register(registry);
-		TimeGauge
-			.builder(PidFileMetrics.ACQUISITION_TIME, lock, TimeUnit.NANOSECONDS,
-					(clusterLock) -> clusterLock.getAcquisitionTime().toNanos())
-			.tags(tags)
-			.description("Time taken to acquire the lock at startup, waiting included")
-			.register(registry);
-		FunctionCounter.builder(PidFileMetrics.LOST, lock, (clusterLock) -> clusterLock.getLossReason().isPresent() ? 1 : 0)
-			.tags(tags)
-			.description("Times the lock was lost to another holder or could not be taken again")
 			.register(registry);
 	}
 

@@ -1,6 +1,7 @@
 package dev.zeph.pidfile.autoconfigure;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -47,21 +48,38 @@ final class PidFileMetrics implements MeterBinder {
 			return;
 		}
 		Tags tags = Tags.of(GUARD_TAG, "pidfile", LOCK_TAG, pidFile.getPath().toString());
-		Gauge.builder(HELD, pidFile, (file) -> file.isHeld() ? 1 : 0)
-			.tags(tags)
-			.description("Whether this instance holds its lock: 1 if it does, 0 if not")
-			.register(registry);
-		TimeGauge
-			.builder(ACQUISITION_TIME, pidFile, TimeUnit.NANOSECONDS,
-					(file) -> file.getAcquisitionTime().toNanos())
-			.tags(tags)
-			.description("Time taken to acquire the lock at startup")
-			.register(registry);
+		bindShared(registry, tags, pidFile, (file) -> file.isHeld() ? 1 : 0,
+				(file) -> file.getAcquisitionTime().toNanos(), "Time taken to acquire the lock at startup",
+				ApplicationPidFile::getLosses);
 		FunctionCounter.builder(HEALED, pidFile, ApplicationPidFile::getHeals)
 			.tags(tags)
 			.description("Times the lock was taken again after its file was deleted or replaced")
 			.register(registry);
-		FunctionCounter.builder(LOST, pidFile, ApplicationPidFile::getLosses)
+	}
+
+	/**
+	 * The meters that every guard has, under the same names: whether it holds its lock, how
+	 * long taking the lock took, and how many times it was lost.
+	 * @param <T> the guard's bean
+	 * @param registry where to register them
+	 * @param tags the guard's {@value #GUARD_TAG} and {@value #LOCK_TAG} tags
+	 * @param lock the guard's bean
+	 * @param held 1 while it holds the lock, else 0
+	 * @param acquisitionNanos how long taking the lock took, in nanoseconds
+	 * @param acquisitionDescription what the acquisition time covers for this guard
+	 * @param losses how many times the lock was lost
+	 */
+	static <T> void bindShared(MeterRegistry registry, Tags tags, T lock, ToDoubleFunction<T> held,
+			ToDoubleFunction<T> acquisitionNanos, String acquisitionDescription, ToDoubleFunction<T> losses) {
+		Gauge.builder(HELD, lock, held)
+			.tags(tags)
+			.description("Whether this instance holds its lock: 1 if it does, 0 if not")
+			.register(registry);
+		TimeGauge.builder(ACQUISITION_TIME, lock, TimeUnit.NANOSECONDS, acquisitionNanos)
+			.tags(tags)
+			.description(acquisitionDescription)
+			.register(registry);
+		FunctionCounter.builder(LOST, lock, losses)
 			.tags(tags)
 			.description("Times the lock was lost to another holder or could not be taken again")
 			.register(registry);
