@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import dev.zeph.pidfile.cluster.ClusterLockUnavailableException.Reason;
+import dev.zeph.pidfile.testsupport.PostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -272,7 +273,7 @@ class ClusterLockTests {
 			try (ClusterLock lock = ClusterLock.acquire(settings, witness.listener("a"))) {
 				Witness.await(() -> witness.saw("a", "activated"), "a to become active");
 				assertThat(lock.isActive()).isTrue();
-				assertThat(old.heldLocks()).isOne();
+				assertThat(old.heldLocks(LockKey.SPACE)).isOne();
 			}
 		}
 	}
@@ -287,7 +288,7 @@ class ClusterLockTests {
 				}))
 				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.POOLER))
 				.withMessageContaining("transaction pooler");
-			assertThat(server.heldLocks()).isZero();
+			assertThat(server.heldLocks(LockKey.SPACE)).isZero();
 		}
 	}
 
@@ -299,7 +300,7 @@ class ClusterLockTests {
 			try (ClusterLock lock = ClusterLock.acquire(settings, new ClusterLock.Listener() {
 			})) {
 				assertThat(lock.isHeld()).isTrue();
-				assertThat(server.heldLocks()).isOne();
+				assertThat(server.heldLocks(LockKey.SPACE)).isOne();
 			}
 		}
 	}
@@ -308,14 +309,14 @@ class ClusterLockTests {
 	void acquireOnAConnectionOpenedAheadShouldTakeTheLockOnlyThen() throws Exception {
 		try (ClusterLockConnection connection = ClusterLockConnection.open(settings("orders"))) {
 			Witness.await(() -> server.sessionsOf("zeph:orders") == 1, "the session to open");
-			assertThat(server.heldLocks()).isZero();
+			assertThat(server.heldLocks(LockKey.SPACE)).isZero();
 			try (ClusterLock lock = ClusterLock.acquire(connection, new ClusterLock.Listener() {
 			})) {
-				assertThat(server.heldLocks()).isOne();
+				assertThat(server.heldLocks(LockKey.SPACE)).isOne();
 				assertThat(lock.isHeld()).isTrue();
 			}
 		}
-		assertThat(server.heldLocks()).isZero();
+		assertThat(server.heldLocks(LockKey.SPACE)).isZero();
 	}
 
 	@Test
@@ -328,7 +329,7 @@ class ClusterLockTests {
 			try (ClusterLock lock = ClusterLock.acquire(connection, new ClusterLock.Listener() {
 			})) {
 				assertThat(lock.isHeld()).isTrue();
-				assertThat(server.heldLocks()).isOne();
+				assertThat(server.heldLocks(LockKey.SPACE)).isOne();
 			}
 		}
 	}
