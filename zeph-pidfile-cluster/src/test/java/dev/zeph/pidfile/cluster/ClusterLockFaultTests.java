@@ -13,6 +13,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import dev.zeph.pidfile.testsupport.Polling;
+import dev.zeph.pidfile.testsupport.PostgresServer;
+import dev.zeph.pidfile.testsupport.TcpRelay;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +62,7 @@ class ClusterLockFaultTests {
 
 	private void startHolderAndWaiter(String holderUrl) throws Exception {
 		this.holder = ClusterLock.acquire(settings(holderUrl), this.witness.listener("holder"));
-		Witness.await(() -> this.witness.saw("holder", "activated"), "the holder to become active");
+		Polling.await(() -> this.witness.saw("holder", "activated"), "the holder to become active");
 		this.waiter = CompletableFuture.supplyAsync(() -> {
 			try {
 				return ClusterLock.await(settings(this.server.url()), Duration.ZERO, this.witness.listener("waiter"));
@@ -75,10 +78,10 @@ class ClusterLockFaultTests {
 		startHolderAndWaiter(this.server.url());
 		long terminated = System.nanoTime();
 		this.server.terminate(this.holder.getBackendPid());
-		Witness.await(() -> this.witness.saw("holder", "lost"), "the holder to notice");
+		Polling.await(() -> this.witness.saw("holder", "lost"), "the holder to notice");
 		assertThat(this.holder.isActive()).isFalse();
 		assertThat(this.holder.getLossReason()).get().asString().contains("terminating connection");
-		Witness.await(() -> this.witness.saw("waiter", "activated"), "the waiter to become active");
+		Polling.await(() -> this.witness.saw("waiter", "activated"), "the waiter to become active");
 		this.witness.assertNeverTwoActive();
 		report("pg_terminate_backend", terminated);
 	}
@@ -88,9 +91,9 @@ class ClusterLockFaultTests {
 		startHolderAndWaiter(this.server.url());
 		long restarted = System.nanoTime();
 		this.server.restart();
-		Witness.await(() -> this.witness.saw("holder", "lost"), "the holder to notice");
+		Polling.await(() -> this.witness.saw("holder", "lost"), "the holder to notice");
 		assertThat(this.holder.isActive()).isFalse();
-		Witness.await(() -> this.witness.saw("waiter", "activated"), "the waiter to become active");
+		Polling.await(() -> this.witness.saw("waiter", "activated"), "the waiter to become active");
 		this.witness.assertNeverTwoActive();
 		report("fast restart", restarted);
 	}
@@ -105,9 +108,9 @@ class ClusterLockFaultTests {
 			startHolderAndWaiter("jdbc:postgresql://127.0.0.1:" + relay.port() + "/postgres");
 			long silenced = System.nanoTime();
 			relay.silence();
-			Witness.await(() -> this.witness.saw("holder", "lost"), "the holder to notice");
+			Polling.await(() -> this.witness.saw("holder", "lost"), "the holder to notice");
 			assertThat(this.holder.isActive()).isFalse();
-			Witness.await(() -> this.witness.saw("waiter", "activated"), "the waiter to become active");
+			Polling.await(() -> this.witness.saw("waiter", "activated"), "the waiter to become active");
 			this.witness.assertNeverTwoActive();
 			assertThat(this.witness.when("waiter", "activated") - silenced).as("freed by the server's lease")
 				.isGreaterThanOrEqualTo(ClusterLockSettings.DEFAULT_SERVER_TIMEOUT.toNanos());
@@ -129,7 +132,7 @@ class ClusterLockFaultTests {
 			this.holder = ClusterLock.acquire(settings, this.witness.listener("holder"));
 			// a heartbeat's round trip: 2 s
 			relay.delay(Duration.ofSeconds(1));
-			Witness.await(() -> this.witness.saw("holder", "activated") || this.witness.saw("holder", "lost"),
+			Polling.await(() -> this.witness.saw("holder", "activated") || this.witness.saw("holder", "lost"),
 					"the holder to become active");
 			long until = System.nanoTime() + interval.multipliedBy(4).toNanos();
 			while (System.nanoTime() - until < 0) {
@@ -150,7 +153,7 @@ class ClusterLockFaultTests {
 	void exhaustedApplicationConnectionsShouldNotStopTheHeartbeat() throws Exception {
 		int poolSize = 10;
 		this.holder = ClusterLock.acquire(settings(this.server.url()), this.witness.listener("holder"));
-		Witness.await(() -> this.witness.saw("holder", "activated"), "the holder to become active");
+		Polling.await(() -> this.witness.saw("holder", "activated"), "the holder to become active");
 		List<Connection> pool = new ArrayList<>();
 		ExecutorService threads = Executors.newFixedThreadPool(poolSize);
 		try {
@@ -165,7 +168,7 @@ class ClusterLockFaultTests {
 					}
 				}));
 			}
-			Witness.await(() -> busyConnections() == poolSize, "every connection of the pool to be busy");
+			Polling.await(() -> busyConnections() == poolSize, "every connection of the pool to be busy");
 			long beats = 0;
 			Duration lastAge = this.holder.getLastHeartbeatAge();
 			Duration oldest = lastAge;

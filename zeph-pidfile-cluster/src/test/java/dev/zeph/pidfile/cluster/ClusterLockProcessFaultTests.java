@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.zeph.pidfile.testsupport.Polling;
+import dev.zeph.pidfile.testsupport.PostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +60,7 @@ class ClusterLockProcessFaultTests {
 			.redirectErrorStream(true)
 			.redirectOutput(this.directory.resolve("holder.log").toFile())
 			.start();
-		Witness.await(() -> this.witness.saw("enter holder") || !this.holder.isAlive(),
+		Polling.await(() -> this.witness.saw("enter holder") || !this.holder.isAlive(),
 				"the holder to become active");
 		assertThat(this.holder.isAlive()).as("the holder runs: %s", holderLog()).isTrue();
 		ClusterLockSettings settings = ClusterLockSettings.of("orders", this.server.url(), PostgresServer.USER,
@@ -71,7 +73,7 @@ class ClusterLockProcessFaultTests {
 				throw new IllegalStateException(ex);
 			}
 		});
-		Witness.await(() -> this.witness.saw("work holder"), "the holder to work");
+		Polling.await(() -> this.witness.saw("work holder"), "the holder to work");
 	}
 
 	/**
@@ -84,7 +86,7 @@ class ClusterLockProcessFaultTests {
 		long killed = System.nanoTime();
 		this.holder.destroyForcibly().waitFor();
 		this.witness.append("exit holder killed");
-		Witness.await(() -> this.witness.saw("enter waiter"), "the waiter to become active");
+		Polling.await(() -> this.witness.saw("enter waiter"), "the waiter to become active");
 		assertThat(this.waiter.join().isActive()).isTrue();
 		this.witness.assertNeverTwoActive();
 		this.witness.assertNoWorkAfterEnter("holder", "waiter");
@@ -104,7 +106,7 @@ class ClusterLockProcessFaultTests {
 		startHolderAndWaiter();
 		long frozen = System.nanoTime();
 		signal("STOP");
-		Witness.await(() -> this.witness.saw("enter waiter"), "the waiter to become active");
+		Polling.await(() -> this.witness.saw("enter waiter"), "the waiter to become active");
 		long waiterActive = this.witness.appendedAt("enter waiter");
 		this.witness.append("continue holder");
 		signal("CONT");

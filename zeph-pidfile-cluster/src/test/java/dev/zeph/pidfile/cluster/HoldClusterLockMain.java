@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.zeph.pidfile.testsupport.PostgresServer;
+
 /**
  * A holder in a JVM of its own, for faults done to a whole process ({@code kill -9},
  * {@code SIGSTOP}): it takes the lock named {@code orders} and, every 50 ms, appends

@@ -19,7 +19,7 @@ import dev.zeph.pidfile.cluster.ClusterLock;
 import dev.zeph.pidfile.cluster.ClusterLockHeldException;
 import dev.zeph.pidfile.cluster.ClusterLockSettings;
 import dev.zeph.pidfile.cluster.ClusterLockUnavailableException;
-import dev.zeph.pidfile.cluster.PostgresServer;
+import dev.zeph.pidfile.testsupport.PostgresServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.RequiredSearch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

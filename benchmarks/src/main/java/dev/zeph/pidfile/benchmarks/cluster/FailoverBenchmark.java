@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import dev.zeph.pidfile.cluster.PostgresServer;
-import dev.zeph.pidfile.cluster.TcpRelay;
+import dev.zeph.pidfile.testsupport.PostgresServer;
+import dev.zeph.pidfile.testsupport.TcpRelay;
 
 /**
  * Faults made for real to a holder of each kind, with a waiting instance beside it, against

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 import dev.zeph.pidfile.cluster.ClusterLock;
 import dev.zeph.pidfile.cluster.ClusterLockSettings;
-import dev.zeph.pidfile.cluster.PostgresServer;
+import dev.zeph.pidfile.testsupport.PostgresServer;
 
 /**
  * The web sample's jar started in rounds of three, interleaved so that a drifting machine

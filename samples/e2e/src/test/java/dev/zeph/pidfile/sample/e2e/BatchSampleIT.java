@@ -3,6 +3,7 @@ package dev.zeph.pidfile.sample.e2e;
 import java.nio.file.Path;
 import java.util.List;
 
+import dev.zeph.pidfile.testsupport.LoggedProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,8 +21,8 @@ class BatchSampleIT {
 	@Test
 	void overlappingRunsShouldExitWithZeroAndSeventyFive() throws Exception {
 		String pidFile = "--zeph.pidfile.path=" + this.temp.resolve("batch.pid");
-		try (SampleProcess first = SampleProcess.start("sample.batch.jar", this.temp, pidFile, "--sample.work-seconds=20");
-				SampleProcess second = start(first, pidFile)) {
+		try (LoggedProcess first = SampleProcess.start("sample.batch.jar", this.temp, pidFile, "--sample.work-seconds=20");
+				LoggedProcess second = start(first, pidFile)) {
 			int secondExit = second.awaitExit();
 			assertThat(first.isAlive()).as("the first run is still working").isTrue();
 			assertThat(List.of(first.awaitExit(), secondExit)).containsExactly(0, 75);
@@ -33,14 +34,14 @@ class BatchSampleIT {
 
 	@Test
 	void runAloneShouldWorkAndExitZero() throws Exception {
-		try (SampleProcess run = SampleProcess.start("sample.batch.jar", this.temp,
+		try (LoggedProcess run = SampleProcess.start("sample.batch.jar", this.temp,
 				"--zeph.pidfile.path=" + this.temp.resolve("batch.pid"), "--sample.work-seconds=1")) {
 			assertThat(run.awaitExit()).as(run.output()).isZero();
 			assertThat(run.output()).contains("Work done");
 		}
 	}
 
-	private SampleProcess start(SampleProcess first, String pidFile) throws Exception {
+	private LoggedProcess start(LoggedProcess first, String pidFile) throws Exception {
 		first.awaitOutput("Working for");
 		return SampleProcess.start("sample.batch.jar", this.temp, pidFile, "--sample.work-seconds=20");
 	}

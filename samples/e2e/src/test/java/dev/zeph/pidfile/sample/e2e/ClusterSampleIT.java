@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.zeph.pidfile.cluster.PostgresServer;
+import dev.zeph.pidfile.testsupport.LoggedProcess;
+import dev.zeph.pidfile.testsupport.Polling;
+import dev.zeph.pidfile.testsupport.PostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +38,7 @@ class ClusterSampleIT {
 		}
 	}
 
-	private SampleProcess start(String... more) throws Exception {
+	private LoggedProcess start(String... more) throws Exception {
 		List<String> args = new ArrayList<>(List.of("--zeph.pidfile.cluster.url=" + server.url(),
 				"--zeph.pidfile.cluster.username=" + PostgresServer.USER,
 				"--zeph.pidfile.cluster.password=" + PostgresServer.PASSWORD,
@@ -51,17 +53,17 @@ class ClusterSampleIT {
 	 */
 	@Test
 	void killedActiveInstanceShouldBeReplacedByTheWaitingOneWithoutOverlap() throws Exception {
-		try (SampleProcess first = start()) {
+		try (LoggedProcess first = start()) {
 			first.awaitOutput("Active: this instance holds cluster lock");
-			try (SampleProcess second = start()) {
+			try (LoggedProcess second = start()) {
 				second.awaitOutput("Waiting for the cluster lock");
-				SampleProcess.await(() -> workers().contains(first.pid() + ""), "the first to work");
+				Polling.await(() -> workers().contains(first.pid() + ""), "the first to work");
 				assertThat(second.output()).doesNotContain("Active:");
 				long killed = System.nanoTime();
 				first.kill();
 				second.awaitOutput("Active: this instance holds cluster lock");
 				long active = System.nanoTime();
-				SampleProcess.await(() -> workers().contains(second.pid() + ""), "the second to work");
+				Polling.await(() -> workers().contains(second.pid() + ""), "the second to work");
 				assertNoOverlap(first.pid(), second.pid());
 				System.out.printf("cluster sample: kill -9 of the active instance -> the other active +%d ms%n",
 						(active - killed) / 1_000_000);
@@ -71,9 +73,9 @@ class ClusterSampleIT {
 
 	@Test
 	void secondInstanceInRefuseModeShouldExit75NamingTheFirst() throws Exception {
-		try (SampleProcess first = start()) {
+		try (LoggedProcess first = start()) {
 			first.awaitOutput("Locked cluster lock");
-			try (SampleProcess second = start("--zeph.pidfile.mode=refuse")) {
+			try (LoggedProcess second = start("--zeph.pidfile.mode=refuse")) {
 				assertThat(second.awaitExit()).as(second.output()).isEqualTo(75);
 				assertThat(second.output()).contains("APPLICATION FAILED TO START")
 					.contains("PID " + first.pid())

@@ -7,6 +7,9 @@ import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.zeph.pidfile.testsupport.Commands;
+import dev.zeph.pidfile.testsupport.LoggedProcess;
+import dev.zeph.pidfile.testsupport.Polling;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,11 +37,11 @@ class WebSampleIT {
 	@Test
 	void secondInstanceShouldExit75NamingTheFirstWhileTheFirstStaysUp() throws Exception {
 		Path pidFile = this.temp.resolve("web.pid");
-		try (SampleProcess first = startWeb(pidFile)) {
-			int port = first.port();
+		try (LoggedProcess first = startWeb(pidFile)) {
+			int port = SampleProcess.port(first);
 			byte[] content = Files.readAllBytes(pidFile);
 			assertThat(content).asString().isEqualTo(first.pid() + "\n");
-			try (SampleProcess second = SampleProcess.web(this.temp, "--zeph.pidfile.path=" + pidFile)) {
+			try (LoggedProcess second = SampleProcess.web(this.temp, "--zeph.pidfile.path=" + pidFile)) {
 				assertThat(second.awaitExit()).isEqualTo(EX_TEMPFAIL);
 				assertThat(second.output()).contains("APPLICATION FAILED TO START")
 					.contains(pidFile.toString())
@@ -62,11 +65,11 @@ class WebSampleIT {
 	@Test
 	void refusedSecondStartShouldInstantiateNoBeanOfTheApplication() throws Exception {
 		Path pidFile = this.temp.resolve("web.pid");
-		try (SampleProcess first = startWeb(pidFile, PRINT_BEAN_CONSTRUCTION)) {
-			first.port();
+		try (LoggedProcess first = startWeb(pidFile, PRINT_BEAN_CONSTRUCTION)) {
+			SampleProcess.port(first);
 			assertThat(first.output()).as("the marker works: the first start constructed the controller")
 				.contains(BEAN_CONSTRUCTED);
-			try (SampleProcess second = startWeb(pidFile, PRINT_BEAN_CONSTRUCTION)) {
+			try (LoggedProcess second = startWeb(pidFile, PRINT_BEAN_CONSTRUCTION)) {
 				assertThat(second.awaitExit()).as(second.output()).isEqualTo(EX_TEMPFAIL);
 				assertThat(second.output()).contains("APPLICATION FAILED TO START")
 					.contains(Long.toString(first.pid()))
@@ -78,24 +81,24 @@ class WebSampleIT {
 
 	@Test
 	void runningInstanceShouldHoldAnFlockThatFlockAndLslocksSee() throws Exception {
-		assumeThat(Command.available("flock") && Command.available("lslocks")).as("util-linux is installed").isTrue();
+		assumeThat(Commands.available("flock") && Commands.available("lslocks")).as("util-linux is installed").isTrue();
 		Path pidFile = this.temp.resolve("web.pid");
-		try (SampleProcess app = startWeb(pidFile)) {
-			app.port();
-			assertThat(Command.run("flock", "-n", pidFile.toString(), "true").exitCode()).isEqualTo(1);
-			String locks = Command.run("lslocks", "--noheadings", "--raw", "--output", "PID,TYPE,MODE,PATH").output();
+		try (LoggedProcess app = startWeb(pidFile)) {
+			SampleProcess.port(app);
+			assertThat(Commands.run("flock", "-n", pidFile.toString(), "true").exitCode()).isEqualTo(1);
+			String locks = Commands.run("lslocks", "--noheadings", "--raw", "--output", "PID,TYPE,MODE,PATH").output();
 			assertThat(locks.lines()).contains(app.pid() + " FLOCK WRITE " + pidFile);
 		}
 	}
 
 	@Test
 	void startWhileFlockHoldsThePathShouldExit75NamingFlock() throws Exception {
-		assumeThat(Command.available("flock")).as("util-linux is installed").isTrue();
+		assumeThat(Commands.available("flock")).as("util-linux is installed").isTrue();
 		Path pidFile = this.temp.resolve("web.pid");
 		Process flock = new ProcessBuilder("flock", pidFile.toString(), "sleep", "600").start();
 		try {
-			SampleProcess.await(() -> Files.exists(pidFile) && isLocked(pidFile), "flock(1) to hold " + pidFile);
-			try (SampleProcess app = SampleProcess.web(this.temp, "--zeph.pidfile.path=" + pidFile)) {
+			Polling.await(() -> Files.exists(pidFile) && isLocked(pidFile), "flock(1) to hold " + pidFile);
+			try (LoggedProcess app = SampleProcess.web(this.temp, "--zeph.pidfile.path=" + pidFile)) {
 				assertThat(app.awaitExit()).isEqualTo(EX_TEMPFAIL);
 				assertThat(app.output()).contains(pidFile.toString()).contains(Long.toString(flock.pid()));
 			}
@@ -108,10 +111,10 @@ class WebSampleIT {
 
 	@Test
 	void startStopDaemonShouldSeeTheInstanceRunningThenStopped() throws Exception {
-		assumeThat(Command.available("start-stop-daemon")).as("dpkg's start-stop-daemon is installed").isTrue();
+		assumeThat(Commands.available("start-stop-daemon")).as("dpkg's start-stop-daemon is installed").isTrue();
 		Path pidFile = this.temp.resolve("web.pid");
-		try (SampleProcess app = startWeb(pidFile)) {
-			app.port();
+		try (LoggedProcess app = startWeb(pidFile)) {
+			SampleProcess.port(app);
 			assertThat(startStopDaemonStatus(pidFile)).isZero();
 			assertThat(app.terminate()).isIn(0, 143);
 		}
@@ -121,14 +124,14 @@ class WebSampleIT {
 	@Test
 	void sigtermShouldRemoveThePidFileAndFreeTheLock() throws Exception {
 		Path pidFile = this.temp.resolve("web.pid");
-		try (SampleProcess app = startWeb(pidFile)) {
-			app.port();
+		try (LoggedProcess app = startWeb(pidFile)) {
+			SampleProcess.port(app);
 			app.terminate();
 			assertThat(pidFile).doesNotExist();
 			assertThat(app.output()).contains("Released pid file");
 		}
-		if (Command.available("flock")) {
-			assertThat(Command.run("flock", "-n", pidFile.toString(), "true").exitCode()).isZero();
+		if (Commands.available("flock")) {
+			assertThat(Commands.run("flock", "-n", pidFile.toString(), "true").exitCode()).isZero();
 		}
 	}
 
@@ -136,14 +139,14 @@ class WebSampleIT {
 	void sigkillShouldLeaveTheFileAndTheNextStartShouldReplaceIt() throws Exception {
 		Path pidFile = this.temp.resolve("web.pid");
 		long killed;
-		try (SampleProcess app = startWeb(pidFile)) {
-			app.port();
+		try (LoggedProcess app = startWeb(pidFile)) {
+			SampleProcess.port(app);
 			killed = app.pid();
 			app.kill();
 		}
 		assertThat(pidFile).hasContent(Long.toString(killed));
-		try (SampleProcess next = startWeb(pidFile)) {
-			next.port();
+		try (LoggedProcess next = startWeb(pidFile)) {
+			SampleProcess.port(next);
 			assertThat(next.output()).containsIgnoringCase("stale").contains(Long.toString(killed));
 			assertThat(pidFile).hasContent(Long.toString(next.pid()));
 		}
@@ -152,40 +155,40 @@ class WebSampleIT {
 	@Test
 	void deletedFileShouldBeRecreatedByTheWatchdog() throws Exception {
 		Path pidFile = this.temp.resolve("web.pid");
-		try (SampleProcess app = startWeb(pidFile, "--zeph.pidfile.check-interval=500ms")) {
-			int port = app.port();
+		try (LoggedProcess app = startWeb(pidFile, "--zeph.pidfile.check-interval=500ms")) {
+			int port = SampleProcess.port(app);
 			Files.delete(pidFile);
-			SampleProcess.await(() -> Files.exists(pidFile), "the watchdog to recreate " + pidFile);
-			SampleProcess.await(() -> read(pidFile).equals(app.pid() + "\n"), "the pid in the recreated file");
+			Polling.await(() -> Files.exists(pidFile), "the watchdog to recreate " + pidFile);
+			Polling.await(() -> read(pidFile).equals(app.pid() + "\n"), "the pid in the recreated file");
 			assertThat(curl(port, "/actuator/health/pidfile")).contains("\"status\":\"UP\"");
-			if (Command.available("flock")) {
-				assertThat(Command.run("flock", "-n", pidFile.toString(), "true").exitCode()).isEqualTo(1);
+			if (Commands.available("flock")) {
+				assertThat(Commands.run("flock", "-n", pidFile.toString(), "true").exitCode()).isEqualTo(1);
 			}
 		}
 	}
 
 	@Test
 	void metricsShouldShowTheLockHeldThenCountAHealAndALoss() throws Exception {
-		assumeThat(Command.available("flock")).as("util-linux is installed").isTrue();
+		assumeThat(Commands.available("flock")).as("util-linux is installed").isTrue();
 		Path pidFile = this.temp.resolve("web.pid");
-		try (SampleProcess app = startWeb(pidFile, "--zeph.pidfile.check-interval=200ms",
+		try (LoggedProcess app = startWeb(pidFile, "--zeph.pidfile.check-interval=200ms",
 				"--zeph.pidfile.on-loss=keep-running")) {
-			int port = app.port();
+			int port = SampleProcess.port(app);
 			assertThat(metric(port, "zeph.lock.held")).isEqualTo(1.0);
 			assertThat(metric(port, "zeph.lock.acquisition.time")).isPositive();
 			assertThat(metric(port, "zeph.lock.healed")).isZero();
 			assertThat(metric(port, "zeph.lock.lost")).isZero();
 
 			Files.delete(pidFile);
-			SampleProcess.await(() -> metricUnchecked(port, "zeph.lock.healed") == 1.0, "a heal to be counted");
+			Polling.await(() -> metricUnchecked(port, "zeph.lock.healed") == 1.0, "a heal to be counted");
 			assertThat(metric(port, "zeph.lock.held")).isEqualTo(1.0);
 
 			Path other = this.temp.resolve("other.pid");
 			Process flock = new ProcessBuilder("flock", other.toString(), "sleep", "600").start();
 			try {
-				SampleProcess.await(() -> Files.exists(other) && isLocked(other), "flock(1) to hold " + other);
+				Polling.await(() -> Files.exists(other) && isLocked(other), "flock(1) to hold " + other);
 				Files.move(other, pidFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-				SampleProcess.await(() -> metricUnchecked(port, "zeph.lock.lost") == 1.0, "a loss to be counted");
+				Polling.await(() -> metricUnchecked(port, "zeph.lock.lost") == 1.0, "a loss to be counted");
 				assertThat(metric(port, "zeph.lock.held")).isZero();
 				assertThat(metric(port, "zeph.lock.healed")).isEqualTo(1.0);
 			}
@@ -199,8 +202,8 @@ class WebSampleIT {
 	@Test
 	void healthRightAfterTheFileWasDeletedShouldLockItAgainAndAnswerUp() throws Exception {
 		Path pidFile = this.temp.resolve("web.pid");
-		try (SampleProcess app = startWeb(pidFile, "--zeph.pidfile.check-interval=1h")) {
-			int port = app.port();
+		try (LoggedProcess app = startWeb(pidFile, "--zeph.pidfile.check-interval=1h")) {
+			int port = SampleProcess.port(app);
 			Files.delete(pidFile);
 			assertThat(curl(port, "/actuator/health/pidfile")).contains("\"status\":\"UP\"");
 			assertThat(read(pidFile)).isEqualTo(app.pid() + "\n");
@@ -237,34 +240,34 @@ class WebSampleIT {
 		Path directory = Files.createDirectory(this.temp.resolve("ro"));
 		boolean root = "root".equals(System.getProperty("user.name"));
 		assumeThat(root).as("mounting a read-only file system needs root").isTrue();
-		assumeThat(Command.run("mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", directory.toString()).exitCode())
+		assumeThat(Commands.run("mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", directory.toString()).exitCode())
 			.isZero();
 		try {
 			assertRefused(directory.resolve("web.pid"), "EROFS");
 		}
 		finally {
-			Command.run("umount", directory.toString());
+			Commands.run("umount", directory.toString());
 		}
 	}
 
 	@Test
 	void startOnJava22OrLaterShouldPrintNoWarning() throws Exception {
 		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(22);
-		try (SampleProcess app = startWeb(this.temp.resolve("web.pid"))) {
-			app.port();
+		try (LoggedProcess app = startWeb(this.temp.resolve("web.pid"))) {
+			SampleProcess.port(app);
 			assertThat(app.output().lines()).noneMatch((line) -> line.startsWith("WARNING:"));
-			assertThat(curl(app.port(), "/actuator/health/pidfile")).contains("java.lang.foreign");
+			assertThat(curl(SampleProcess.port(app), "/actuator/health/pidfile")).contains("java.lang.foreign");
 		}
 	}
 
-	private SampleProcess startWeb(Path pidFile, String... args) throws Exception {
+	private LoggedProcess startWeb(Path pidFile, String... args) throws Exception {
 		String[] all = Arrays.copyOf(new String[] { "--zeph.pidfile.path=" + pidFile }, args.length + 1);
 		System.arraycopy(args, 0, all, 1, args.length);
 		return SampleProcess.web(this.temp, all);
 	}
 
 	private void assertRefused(Path pidFile, String cause) throws Exception {
-		try (SampleProcess app = SampleProcess.web(this.temp, "--zeph.pidfile.path=" + pidFile)) {
+		try (LoggedProcess app = SampleProcess.web(this.temp, "--zeph.pidfile.path=" + pidFile)) {
 			assertThat(app.awaitExit()).as(app.output()).isEqualTo(73);
 			assertThat(app.output()).contains("APPLICATION FAILED TO START")
 				.contains(pidFile.toString())
@@ -274,7 +277,7 @@ class WebSampleIT {
 	}
 
 	private static String curl(int port, String path) throws Exception {
-		Command curl = Command.run("curl", "-sS", "http://127.0.0.1:" + port + path);
+		Commands.Result curl = Commands.run("curl", "-sS", "http://127.0.0.1:" + port + path);
 		assertThat(curl.exitCode()).as(curl.output()).isZero();
 		return curl.output();
 	}
@@ -299,12 +302,12 @@ class WebSampleIT {
 	}
 
 	private static int startStopDaemonStatus(Path pidFile) throws Exception {
-		return Command.run("start-stop-daemon", "--status", "--pidfile", pidFile.toString()).exitCode();
+		return Commands.run("start-stop-daemon", "--status", "--pidfile", pidFile.toString()).exitCode();
 	}
 
 	private static boolean isLocked(Path pidFile) {
 		try {
-			return Command.run("flock", "-n", pidFile.toString(), "true").exitCode() == 1;
+			return Commands.run("flock", "-n", pidFile.toString(), "true").exitCode() == 1;
 		}
 		catch (Exception ex) {
 			return false;

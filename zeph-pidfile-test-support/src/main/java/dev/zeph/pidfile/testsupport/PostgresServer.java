@@ -1,4 +1,4 @@
-package dev.zeph.pidfile.cluster;
+package dev.zeph.pidfile.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -117,10 +117,10 @@ public final class PostgresServer implements AutoCloseable {
 				+ "' OR application_name LIKE '" + applicationName + ":%'");
 	}
 
-	/** Advisory locks of this project's key space granted on the server. */
-	public int heldLocks() {
+	/** Two-key advisory locks of the given key space (their first key) granted on the server. */
+	public int heldLocks(int keySpace) {
 		return queryInt("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND granted"
-				+ " AND classid::bigint = " + Integer.toUnsignedLong(LockKey.SPACE));
+				+ " AND classid::bigint = " + Integer.toUnsignedLong(keySpace));
 	}
 
 	/** The one number a query answers, as a superuser sees it. */
@@ -146,7 +146,7 @@ public final class PostgresServer implements AutoCloseable {
 	 * Send a signal to one of the server's processes: {@code STOP} freezes a session's server
 	 * process, as a scheduler that does not get to it would, and {@code CONT} resumes it.
 	 */
-	void signal(long pid, String signal) throws IOException, InterruptedException {
+	public void signal(long pid, String signal) throws IOException, InterruptedException {
 		run("kill", "-" + signal, Long.toString(pid));
 	}
 

@@ -1,4 +1,4 @@
-package dev.zeph.pidfile.cluster;
+package dev.zeph.pidfile.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,7 +72,7 @@ public final class TcpRelay implements AutoCloseable {
 	 * Pass on each byte read from now on that long after it arrived, in each direction.
 	 * @param delay the one-way delay
 	 */
-	void delay(Duration delay) {
+	public void delay(Duration delay) {
 		this.delayNanos = delay.toNanos();
 	}
 
