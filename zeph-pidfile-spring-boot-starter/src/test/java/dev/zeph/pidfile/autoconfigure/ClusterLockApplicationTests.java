@@ -19,6 +19,8 @@ import dev.zeph.pidfile.cluster.ClusterLock;
 import dev.zeph.pidfile.cluster.ClusterLockHeldException;
 import dev.zeph.pidfile.cluster.ClusterLockSettings;
 import dev.zeph.pidfile.cluster.ClusterLockUnavailableException;
+import dev.zeph.pidfile.testsupport.LoggedProcess;
+import dev.zeph.pidfile.testsupport.Polling;
 import dev.zeph.pidfile.testsupport.PostgresServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.RequiredSearch;
@@ -212,7 +214,7 @@ class ClusterLockApplicationTests {
 				PostgresServer.PASSWORD);
 		Path pidFile = this.temp.resolve("waiter.pid");
 		try (ClusterLock holder = ClusterLock.acquire(settings, new ClusterLock.Listener() {
-		}); TestApplicationProcess waiter = TestApplicationProcess.start(this.temp.resolve("waiter.log"), List.of(),
+		}); LoggedProcess waiter = TestApplicationProcess.start(this.temp.resolve("waiter.log"), List.of(),
 				args("--zeph.pidfile.path=" + pidFile, "--zeph.pidfile.mode=wait"))) {
 			waiter.awaitOutput("Waiting for the cluster lock");
 			assertThat(server.sessionsOf("zeph:orders")).as("the holder's session and the waiter's").isEqualTo(2);
@@ -253,9 +255,9 @@ class ClusterLockApplicationTests {
 
 	@Test
 	void lossWithOnLossExitShouldCloseTheApplicationAndExit70() throws Exception {
-		try (TestApplicationProcess app = TestApplicationProcess.start(this.temp.resolve("app.log"), List.of(),
+		try (LoggedProcess app = TestApplicationProcess.start(this.temp.resolve("app.log"), List.of(),
 				args())) {
-			app.awaitStarted();
+			app.awaitOutput(PidFileTestApplication.STARTED);
 			Polling.await(() -> app.output().contains("Active: this instance holds cluster lock 'orders'"), "active");
 			server.terminate(backendPidOf("orders"));
 			assertThat(app.awaitExit()).isEqualTo(ExitOnLockLoss.EXIT_CODE);

@@ -13,6 +13,7 @@ import dev.zeph.pidfile.PidFile;
 import dev.zeph.pidfile.PidFileException;
 import dev.zeph.pidfile.PidFileStatus;
 import dev.zeph.pidfile.UnsafePidFileException;
+import dev.zeph.pidfile.testsupport.Flock;
 import jakarta.annotation.PreDestroy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

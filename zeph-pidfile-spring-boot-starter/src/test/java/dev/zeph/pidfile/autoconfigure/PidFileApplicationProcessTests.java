@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.zeph.pidfile.autoconfigure.testapp.PidFileTestApplication;
+import dev.zeph.pidfile.testsupport.Flock;
+import dev.zeph.pidfile.testsupport.LoggedProcess;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,11 +34,11 @@ class PidFileApplicationProcessTests {
 	@Test
 	void secondStartShouldExitWith75NamingTheFirstWhileTheFirstKeepsItsFile() throws Exception {
 		Path path = this.temp.resolve("run/app.pid");
-		try (TestApplicationProcess first = start("first.log", "--zeph.pidfile.path=" + path).awaitStarted()) {
+		try (LoggedProcess first = start("first.log", "--zeph.pidfile.path=" + path).awaitOutput(PidFileTestApplication.STARTED)) {
 			byte[] content = Files.readAllBytes(path);
 			Object fileKey = fileKey(path);
 			assertThat(new String(content)).isEqualTo(first.pid() + "\n");
-			try (TestApplicationProcess second = start("second.log", "--zeph.pidfile.path=" + path)) {
+			try (LoggedProcess second = start("second.log", "--zeph.pidfile.path=" + path)) {
 				assertThat(second.awaitExit()).isEqualTo(75);
 				assertThat(second.output()).contains("APPLICATION FAILED TO START")
 					.contains("The pid file " + path + " is locked by PID " + first.pid())
@@ -53,9 +55,9 @@ class PidFileApplicationProcessTests {
 	void lostPidFileShouldCloseTheApplicationAndExit70() throws Exception {
 		Path path = this.temp.resolve("app.pid");
 		Path other = this.temp.resolve("other.pid");
-		try (TestApplicationProcess app = start("app.log", "--zeph.pidfile.path=" + path,
+		try (LoggedProcess app = start("app.log", "--zeph.pidfile.path=" + path,
 				"--zeph.pidfile.check-interval=100ms")
-			.awaitStarted()) {
+			.awaitOutput(PidFileTestApplication.STARTED)) {
 			Process holder = Flock.hold(other);
 			try {
 				Files.move(other, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -79,11 +81,11 @@ class PidFileApplicationProcessTests {
 		// two containers sharing a volume: each instance is pid 1 of its own pid namespace
 		List<String> ownPidNamespace = List.of("unshare", "--pid", "--fork", "--kill-child", "--mount-proc");
 		Path path = this.temp.resolve("app.pid");
-		try (TestApplicationProcess first = TestApplicationProcess
+		try (LoggedProcess first = TestApplicationProcess
 			.start(this.temp.resolve("first.log"), ownPidNamespace, List.of(), "--zeph.pidfile.path=" + path)
-			.awaitStarted()) {
+			.awaitOutput(PidFileTestApplication.STARTED)) {
 			assertThat(path).hasContent("1");
-			try (TestApplicationProcess second = TestApplicationProcess.start(this.temp.resolve("second.log"),
+			try (LoggedProcess second = TestApplicationProcess.start(this.temp.resolve("second.log"),
 					ownPidNamespace, List.of(), "--zeph.pidfile.path=" + path)) {
 				assertThat(second.awaitExit()).isEqualTo(75);
 				assertThat(second.output()).contains("APPLICATION FAILED TO START")
@@ -103,13 +105,13 @@ class PidFileApplicationProcessTests {
 	void killedFirstShouldLeaveAStaleFileThatTheNextStartReplacesWithAWarning() throws Exception {
 		Path path = this.temp.resolve("app.pid");
 		long firstPid;
-		try (TestApplicationProcess first = start("first.log", "--zeph.pidfile.path=" + path).awaitStarted()) {
+		try (LoggedProcess first = start("first.log", "--zeph.pidfile.path=" + path).awaitOutput(PidFileTestApplication.STARTED)) {
 			firstPid = first.pid();
 			first.kill();
 			assertThat(first.awaitExit()).isEqualTo(137);
 		}
 		assertThat(path).hasContent(firstPid + "\n");
-		try (TestApplicationProcess second = start("second.log", "--zeph.pidfile.path=" + path).awaitStarted()) {
+		try (LoggedProcess second = start("second.log", "--zeph.pidfile.path=" + path).awaitOutput(PidFileTestApplication.STARTED)) {
 			assertThat(second.output()).contains("Replaced stale pid file " + path + " of PID " + firstPid);
 			assertThat(path).hasContent(second.pid() + "\n");
 		}
@@ -118,7 +120,7 @@ class PidFileApplicationProcessTests {
 	@Test
 	void terminatedShouldRemoveTheFileAndFreeTheLockForFlock() throws Exception {
 		Path path = this.temp.resolve("app.pid");
-		try (TestApplicationProcess application = start("app.log", "--zeph.pidfile.path=" + path).awaitStarted()) {
+		try (LoggedProcess application = start("app.log", "--zeph.pidfile.path=" + path).awaitOutput(PidFileTestApplication.STARTED)) {
 			assertThat(Flock.isFree(path)).isFalse();
 			application.terminate();
 			assertThat(application.awaitExit()).isEqualTo(143);
@@ -141,7 +143,7 @@ class PidFileApplicationProcessTests {
 
 	private void terminateAfterLockingAndAssertNoFileIsLeft(Duration delay) throws Exception {
 		Path path = this.temp.resolve("app.pid");
-		try (TestApplicationProcess application = start("app.log", "--zeph.pidfile.path=" + path)) {
+		try (LoggedProcess application = start("app.log", "--zeph.pidfile.path=" + path)) {
 			application.awaitOutput("Locked pid file " + path);
 			Thread.sleep(delay.toMillis());
 			application.terminate();
@@ -154,7 +156,7 @@ class PidFileApplicationProcessTests {
 	@Test
 	void startOnAFileThatIsNotAPidFileShouldExitWith73AndLeaveItAlone() throws Exception {
 		Path path = Files.writeString(this.temp.resolve("notes.txt"), "remember the milk\n");
-		try (TestApplicationProcess application = start("app.log", "--zeph.pidfile.path=" + path)) {
+		try (LoggedProcess application = start("app.log", "--zeph.pidfile.path=" + path)) {
 			assertThat(application.awaitExit()).isEqualTo(73);
 			assertThat(application.output()).contains("APPLICATION FAILED TO START")
 				.contains(path + " does not look like a pid file");
@@ -165,7 +167,7 @@ class PidFileApplicationProcessTests {
 	@Test
 	void startOnAnUnsupportedPlatformWithTheDefaultPathShouldWarnAndStart() throws Exception {
 		String name = "zeph-pidfile-test-" + UUID.randomUUID();
-		try (TestApplicationProcess application = start("app.log", List.of("-Dzeph.pidfile.native=none"),
+		try (LoggedProcess application = start("app.log", List.of("-Dzeph.pidfile.native=none"),
 				"--spring.application.name=" + name, "--test.exit-after-start=true")) {
 			assertThat(application.awaitExit()).isZero();
 			assertThat(application.output()).contains("WARN")
@@ -179,7 +181,7 @@ class PidFileApplicationProcessTests {
 	@Test
 	void startOnAnUnsupportedPlatformWithAnExplicitPathShouldExitWith73() throws Exception {
 		Path path = this.temp.resolve("app.pid");
-		try (TestApplicationProcess application = start("app.log", List.of("-Dzeph.pidfile.native=none"),
+		try (LoggedProcess application = start("app.log", List.of("-Dzeph.pidfile.native=none"),
 				"--zeph.pidfile.path=" + path)) {
 			assertThat(application.awaitExit()).isEqualTo(73);
 			assertThat(application.output()).contains("APPLICATION FAILED TO START")
@@ -194,7 +196,7 @@ class PidFileApplicationProcessTests {
 		Path noexec = mountNoexecTmpfs();
 		try {
 			String name = "zeph-pidfile-test-" + UUID.randomUUID();
-			try (TestApplicationProcess application = startIn(noexec, name)) {
+			try (LoggedProcess application = startIn(noexec, name)) {
 				assertThat(application.awaitExit()).isEqualTo(73);
 				assertThat(application.output()).contains("APPLICATION FAILED TO START")
 					.contains("jffi could not load its native library")
@@ -222,7 +224,7 @@ class PidFileApplicationProcessTests {
 		Path noexec = mountNoexecTmpfs();
 		try {
 			String name = "zeph-pidfile-test-" + UUID.randomUUID();
-			try (TestApplicationProcess application = startIn(noexec, name, "--test.exit-after-start=true")) {
+			try (LoggedProcess application = startIn(noexec, name, "--test.exit-after-start=true")) {
 				assertThat(application.awaitExit()).as(application.output()).isZero();
 				assertThat(application.output())
 					.contains("Locked pid file " + noexec.resolve(name + ".pid"))
@@ -239,7 +241,7 @@ class PidFileApplicationProcessTests {
 	 * Start on the default path, with a temporary and a working directory that are both
 	 * {@code noexec}: the directories where jffi unpacks its library.
 	 */
-	private TestApplicationProcess startIn(Path noexec, String name, String... args) throws Exception {
+	private LoggedProcess startIn(Path noexec, String name, String... args) throws Exception {
 		List<String> all = new ArrayList<>(List.of("--spring.application.name=" + name));
 		all.addAll(List.of(args));
 		return TestApplicationProcess.start(this.temp.resolve("app.log"), noexec,
@@ -270,7 +272,7 @@ class PidFileApplicationProcessTests {
 	@Test
 	void startWhenDisabledShouldLoadNothingNative() throws Exception {
 		Path path = this.temp.resolve("app.pid");
-		try (TestApplicationProcess application = start("app.log", List.of("-Xlog:class+load=info"),
+		try (LoggedProcess application = start("app.log", List.of("-Xlog:class+load=info"),
 				"--zeph.pidfile.path=" + path, "--zeph.pidfile.enabled=false", "--test.exit-after-start=true")) {
 			assertThat(application.awaitExit()).isZero();
 			assertThat(application.output())
@@ -284,11 +286,11 @@ class PidFileApplicationProcessTests {
 		assertThat(path).doesNotExist();
 	}
 
-	private TestApplicationProcess start(String log, String... args) throws Exception {
+	private LoggedProcess start(String log, String... args) throws Exception {
 		return start(log, List.of(), args);
 	}
 
-	private TestApplicationProcess start(String log, List<String> jvmOptions, String... args) throws Exception {
+	private LoggedProcess start(String log, List<String> jvmOptions, String... args) throws Exception {
 		return TestApplicationProcess.start(this.temp.resolve(log), jvmOptions, args);
 	}
 

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import dev.zeph.pidfile.autoconfigure.testapp.PidFileTestApplication;
+import dev.zeph.pidfile.testsupport.Flock;
+import dev.zeph.pidfile.testsupport.LoggedProcess;
+import dev.zeph.pidfile.testsupport.Polling;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,9 +36,9 @@ class PidFileDevToolsRestartTests {
 		Path pidFile = this.temp.resolve("app.pid");
 		String classPath = classes + File.pathSeparator + System.getProperty("java.class.path") + File.pathSeparator
 				+ devtools;
-		try (TestApplicationProcess app = TestApplicationProcess.start(this.temp.resolve("app.log"), classPath,
+		try (LoggedProcess app = TestApplicationProcess.start(this.temp.resolve("app.log"), classPath,
 				List.of(), "--zeph.pidfile.path=" + pidFile, "--spring.devtools.livereload.enabled=false")) {
-			app.awaitStarted();
+			app.awaitOutput(PidFileTestApplication.STARTED);
 			assertThat(app.output()).as("DevTools runs the application in its restart thread")
 				.contains("restartedMain");
 			assertThat(pidFile).hasContent(app.pid() + "\n");

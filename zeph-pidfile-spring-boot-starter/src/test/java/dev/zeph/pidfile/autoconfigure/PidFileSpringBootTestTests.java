@@ -6,6 +6,7 @@ import dev.zeph.pidfile.PidFile;
 import dev.zeph.pidfile.PidFileStatus;
 import dev.zeph.pidfile.autoconfigure.health.TestHealth;
 import dev.zeph.pidfile.autoconfigure.testapp.PidFileTestApplication;
+import dev.zeph.pidfile.testsupport.Flock;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

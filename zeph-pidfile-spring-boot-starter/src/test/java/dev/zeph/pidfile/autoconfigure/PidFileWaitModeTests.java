@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 import dev.zeph.pidfile.autoconfigure.testapp.PidFileTestApplication;
+import dev.zeph.pidfile.testsupport.Flock;
+import dev.zeph.pidfile.testsupport.LoggedProcess;
+import dev.zeph.pidfile.testsupport.Polling;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,12 +27,12 @@ class PidFileWaitModeTests {
 	void waitingStartShouldStartOnceTheHolderLetsGo() throws Exception {
 		Path path = this.temp.resolve("app.pid");
 		Process holder = Flock.hold(path);
-		try (TestApplicationProcess app = TestApplicationProcess.start(this.temp.resolve("app.log"), List.of(),
+		try (LoggedProcess app = TestApplicationProcess.start(this.temp.resolve("app.log"), List.of(),
 				"--zeph.pidfile.path=" + path, "--zeph.pidfile.mode=wait")) {
 			app.awaitOutput("Waiting for pid file " + path);
 			assertThat(app.output()).doesNotContain(PidFileTestApplication.STARTED);
 			Flock.release(holder);
-			app.awaitStarted();
+			app.awaitOutput(PidFileTestApplication.STARTED);
 			assertThat(path).hasContent(app.pid() + "\n");
 			assertThat(Flock.isFree(path)).isFalse();
 			assertThat(app.output()).containsOnlyOnce("Waiting for pid file " + path);
@@ -43,14 +46,14 @@ class PidFileWaitModeTests {
 	void waitingStartShouldWaitInTheKernelOnTheHoldersLock() throws Exception {
 		Path path = this.temp.resolve("app.pid");
 		Process holder = Flock.hold(path);
-		try (TestApplicationProcess app = TestApplicationProcess.start(this.temp.resolve("app.log"), List.of(),
+		try (LoggedProcess app = TestApplicationProcess.start(this.temp.resolve("app.log"), List.of(),
 				"--zeph.pidfile.path=" + path, "--zeph.pidfile.mode=wait")) {
 			app.awaitOutput("Waiting for pid file " + path);
 			// the kernel lists a blocked flock request as "->" before the lock it waits for
 			Polling.await(() -> blockedRequests().contains(" " + app.pid() + " "),
 					"a blocked flock request of the waiting JVM in /proc/locks");
 			Flock.release(holder);
-			app.awaitStarted();
+			app.awaitOutput(PidFileTestApplication.STARTED);
 			assertThat(path).hasContent(app.pid() + "\n");
 		}
 		finally {
@@ -73,7 +76,7 @@ class PidFileWaitModeTests {
 	void waitingStartShouldBeRefusedWith75OnceTheWaitTimeoutPasses() throws Exception {
 		Path path = this.temp.resolve("app.pid");
 		Process holder = Flock.hold(path);
-		try (TestApplicationProcess app = TestApplicationProcess.start(this.temp.resolve("app.log"), List.of(),
+		try (LoggedProcess app = TestApplicationProcess.start(this.temp.resolve("app.log"), List.of(),
 				"--zeph.pidfile.path=" + path, "--zeph.pidfile.mode=wait", "--zeph.pidfile.wait-timeout=1s")) {
 			assertThat(app.awaitExit()).isEqualTo(75);
 			assertThat(app.output()).contains("Waiting for pid file " + path)
@@ -89,7 +92,7 @@ class PidFileWaitModeTests {
 	void sigtermWhileWaitingShouldEndTheProcessHoldingNothing() throws Exception {
 		Path path = this.temp.resolve("app.pid");
 		Process holder = Flock.hold(path);
-		try (TestApplicationProcess app = TestApplicationProcess.start(this.temp.resolve("app.log"), List.of(),
+		try (LoggedProcess app = TestApplicationProcess.start(this.temp.resolve("app.log"), List.of(),
 				"--zeph.pidfile.path=" + path, "--zeph.pidfile.mode=wait")) {
 			app.awaitOutput("Waiting for pid file " + path);
 			app.terminate();

@@ -5,10 +5,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import dev.zeph.pidfile.PidFile;
 import dev.zeph.pidfile.autoconfigure.health.TestHealth;
+import dev.zeph.pidfile.testsupport.Flock;
+import dev.zeph.pidfile.testsupport.Polling;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +37,8 @@ class PidFileWatchdogIntegrationTests {
 
 	@TempDir
 	Path temp;
+
+	private final Set<Thread> otherWatchdogs = watchdogThreads().collect(Collectors.toSet());
 
 	private ConfigurableApplicationContext context;
 
@@ -98,12 +105,19 @@ class PidFileWatchdogIntegrationTests {
 		return path;
 	}
 
-	private static Optional<Thread> watchdogThread() {
+	/**
+	 * The watchdog thread of this test's context: contexts that other test classes cached in
+	 * this JVM may run watchdogs of their own.
+	 */
+	private Optional<Thread> watchdogThread() {
+		return watchdogThreads().filter((thread) -> !this.otherWatchdogs.contains(thread)).findFirst();
+	}
+
+	private static Stream<Thread> watchdogThreads() {
 		return Thread.getAllStackTraces()
 			.keySet()
 			.stream()
-			.filter((thread) -> thread.getName().equals(PidFileWatchdog.THREAD_NAME) && thread.isAlive())
-			.findFirst();
+			.filter((thread) -> thread.getName().equals(PidFileWatchdog.THREAD_NAME) && thread.isAlive());
 	}
 
 	@Configuration(proxyBeanMethods = false)
