@@ -253,7 +253,8 @@ public final class PidFile implements AutoCloseable {
 	}
 
 	/**
-	 * The native backend in use: {@code java.lang.foreign}, {@code jffi} or {@code jnr-posix}.
+	 * The native backend in use: {@code java.lang.foreign}, {@code jffi} or {@code jnr-posix},
+	 * the names that {@code -Dzeph.pidfile.native} takes.
 	 * @return the backend's name
 	 */
 	public String nativeBackend() {
