@@ -20,8 +20,8 @@ public final class AlreadyRunningException extends PidFileException {
 
 	AlreadyRunningException(Path path, PidFileHolder holder, @Nullable String fileOwner) {
 		super("Pid file " + path + " is locked by " + holder.describe() + ((fileOwner != null)
-				? "; the file is owned by " + fileOwner + ", not by this process's user" : ""), path, "lock",
-				"EWOULDBLOCK", null);
+				? "; the file is owned by " + fileOwner + ", not by this process's user" : ""), path, Operation.LOCK,
+				Errno.EWOULDBLOCK, null);
 		this.holder = holder;
 		this.fileOwner = fileOwner;
 	}

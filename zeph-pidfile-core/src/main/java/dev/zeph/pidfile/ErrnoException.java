@@ -1,7 +1,9 @@
 package dev.zeph.pidfile;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * A failed system call, thrown by a {@link NativeAccess} and turned into a
+ * A failed system call, thrown by {@link NativeAccess} and turned into a
  * {@link PidFileException} by the caller, which knows the path and the operation.
  */
 final class ErrnoException extends Exception {
@@ -11,7 +13,7 @@ final class ErrnoException extends Exception {
 	private final transient SystemError error;
 
 	ErrnoException(String call, SystemError error) {
-		// no stack trace: these are expected outcomes (ENOENT, EWOULDBLOCK), not bugs
+		// no stack trace: these are expected outcomes (ENOENT, EEXIST), not bugs
 		super(call + ": " + error.describe(), null, false, false);
 		this.error = error;
 	}
@@ -20,8 +22,12 @@ final class ErrnoException extends Exception {
 		return this.error;
 	}
 
-	boolean is(String name) {
-		return this.error.name().equals(name);
+	/**
+	 * The errno, for decisions.
+	 * @return the errno, or {@code null} for a number with no name on this platform
+	 */
+	@Nullable Errno errno() {
+		return this.error.errno();
 	}
 
 }

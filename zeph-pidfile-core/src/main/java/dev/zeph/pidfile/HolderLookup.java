@@ -1,7 +1,6 @@
 package dev.zeph.pidfile;
 
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -19,18 +18,16 @@ import org.jspecify.annotations.Nullable;
  * the locks of processes the reader can see. Only where there is no list at all (macOS) is a
  * live process that the file names reported, as unconfirmed.
  * <p>
- * The lock is tried again between looks, and the content read again, for about 100 ms. Two
- * kinds of holder are waited out rather than reported at once: a holder of only a shared lock
- * (somebody's "is it running?" probe, which would make an {@code acquire} fail for a moment),
- * and an exclusive holder that has not written its pid (a pid file instance between its lock
- * and its write, or systemd-tmpfiles locking a stale file for the moment before it deletes
- * it).
+ * It never takes a lock: the lock loop ({@link LockingOpen}) tries the lock again between
+ * looks, and each look reads the content again, for about 100 ms. Two kinds of holder are
+ * waited out rather than reported at once: a holder of only a shared lock (somebody's "is it
+ * running?" probe, which would make an {@code acquire} fail for a moment), and an exclusive
+ * holder that has not written its pid (a pid file instance between its lock and its write, or
+ * systemd-tmpfiles locking a stale file for the moment before it deletes it).
  */
 final class HolderLookup {
 
-	private static final long PAUSE_MILLIS = 5;
-
-	/** About 100 ms for content to appear: FreeBSD's 20 tries, 5 ms apart. */
+	/** About 100 ms for content to appear: FreeBSD's 20 tries, {@link LockingOpen}'s pause apart. */
 	private static final int CONTENT_ATTEMPTS = 20;
 
 	/** About 150 ms for a holder that wrote nothing to go away or to write. */
@@ -55,31 +52,34 @@ final class HolderLookup {
 	}
 
 	/**
-	 * Find the holder, trying the lock again between looks.
+	 * Name the holder of a lock we were just refused, if this look can.
 	 * @param fd an open file description of the file, not locked by us
 	 * @param file its status
-	 * @param exclusive the kind of lock to try
-	 * @return {@link Result#FREE} if the lock became ours meanwhile, else the holder
+	 * @param look how many looks this is, from 1: how long the holder has been waited out
+	 * @return the holder, or {@code null} to wait and try the lock again
 	 */
-	Result find(int fd, FileStatus file, boolean exclusive) throws ErrnoException {
-		byte[] buffer = new byte[PidContent.MAX_LENGTH + 1];
-		for (int attempt = 1;; attempt++) {
-			if (this.nativeAccess.tryLock(fd, exclusive)) {
-				return Result.FREE;
-			}
-			OptionalLong written = written(fd, buffer);
-			if (this.heldHere.test(file)) {
-				return held(PidFileHolder.Kind.THIS_PROCESS, OptionalLong.of(OUR_PID), written);
-			}
-			Result result = look(this.lockTable.apply(file), written, attempt);
-			if (result != null) {
-				return result;
-			}
-			pause();
+	@Nullable PidFileHolder holder(int fd, FileStatus file, int look) throws ErrnoException {
+		OptionalLong written = written(fd);
+		if (this.heldHere.test(file)) {
+			return new PidFileHolder(PidFileHolder.Kind.THIS_PROCESS, OptionalLong.of(OUR_PID), written);
 		}
+		return look(this.lockTable.apply(file), written, look);
 	}
 
-	private @Nullable Result look(ProcLocks.Holders holders, OptionalLong written, int attempt) {
+	/**
+	 * Name the holder of a file we may not even open, from the kernel's lock table alone.
+	 * @return the exclusive holder, or {@code null} if none is listed
+	 */
+	@Nullable PidFileHolder unreadable(FileStatus file) {
+		OptionalLong holder = this.lockTable.apply(file).exclusive();
+		if (holder.isEmpty()) {
+			return null;
+		}
+		return new PidFileHolder((holder.getAsLong() == OUR_PID) ? PidFileHolder.Kind.THIS_PROCESS
+				: PidFileHolder.Kind.PROCESS, holder, OptionalLong.empty());
+	}
+
+	private @Nullable PidFileHolder look(ProcLocks.Holders holders, OptionalLong written, int attempt) {
 		if (!holders.known()) {
 			// no lock list: only the file can name the holder, and only as what the file says
 			if (written.isPresent() && written.getAsLong() != OUR_PID
@@ -105,32 +105,14 @@ final class HolderLookup {
 				OptionalLong.empty(), written);
 	}
 
-	private static Result held(PidFileHolder.Kind kind, OptionalLong pid, OptionalLong written) {
-		return new Result(false, new PidFileHolder(kind, pid, written));
+	private static PidFileHolder held(PidFileHolder.Kind kind, OptionalLong pid, OptionalLong written) {
+		return new PidFileHolder(kind, pid, written);
 	}
 
-	private OptionalLong written(int fd, byte[] buffer) throws ErrnoException {
+	private OptionalLong written(int fd) throws ErrnoException {
+		byte[] buffer = new byte[PidContent.MAX_LENGTH + 1];
 		int length = this.nativeAccess.pread(fd, buffer, 0);
 		return (length <= PidContent.MAX_LENGTH) ? PidContent.pid(buffer, length) : OptionalLong.empty();
-	}
-
-	private static void pause() {
-		try {
-			TimeUnit.MILLISECONDS.sleep(PAUSE_MILLIS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	/**
-	 * @param free whether the lock is now ours
-	 * @param holder who holds it when not free
-	 */
-	record Result(boolean free, @Nullable PidFileHolder holder) {
-
-		static final Result FREE = new Result(true, null);
-
 	}
 
 }

@@ -1,6 +1,8 @@
 package dev.zeph.pidfile;
 
-import jnr.constants.platform.Errno;
+import java.util.HashMap;
+import java.util.Map;
+
 import jnr.constants.platform.OpenFlags;
 import jnr.posix.FileStat;
 import jnr.posix.POSIX;
@@ -9,23 +11,24 @@ import jnr.posix.util.DefaultPOSIXHandler;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@link NativeAccess} through jnr-posix, for Java 17 to 21 (and for any JDK when asked for).
- * jnr-posix quietly falls back to a pure-Java emulation when it cannot load its native
- * library; that emulation has no {@code flock(2)}, so it is refused here rather than
- * allowed to lock nothing.
+ * {@link Libc} through jnr-posix, for macOS and the architectures whose kernel ABI
+ * {@link LinuxAbi} does not spell out (and for any JDK when asked for): jnr-posix knows each
+ * platform's open flags, errno numbers and {@code struct stat}. jnr-posix quietly falls back to
+ * a pure-Java emulation when it cannot load its native library; that emulation has no
+ * {@code flock(2)}, so it is refused here rather than allowed to lock nothing.
  */
-final class JnrNativeAccess implements NativeAccess {
-
-	private static final int LOCK_SH = 1;
-
-	private static final int LOCK_EX = 2;
-
-	private static final int LOCK_NB = 4;
+final class JnrNativeAccess implements Libc {
 
 	private static final int OPEN_FLAGS = OpenFlags.O_CLOEXEC.intValue() | OpenFlags.O_NOFOLLOW.intValue();
 
-	private static final int CREATE_FLAGS = OPEN_FLAGS | OpenFlags.O_RDWR.intValue() | OpenFlags.O_CREAT.intValue()
-			| OpenFlags.O_EXCL.intValue();
+	private static final int READ_FLAGS = OPEN_FLAGS | OpenFlags.O_RDONLY.intValue() | OpenFlags.O_NONBLOCK.intValue();
+
+	private static final int WRITE_FLAGS = OPEN_FLAGS | OpenFlags.O_RDWR.intValue();
+
+	private static final int CREATE_FLAGS = WRITE_FLAGS | OpenFlags.O_CREAT.intValue() | OpenFlags.O_EXCL.intValue();
+
+	/** This platform's errno numbers, as jnr-constants knows them. */
+	private static final Map<Integer, Errno> ERRNOS = errnos();
 
 	private final POSIX posix;
 
@@ -41,95 +44,88 @@ final class JnrNativeAccess implements NativeAccess {
 		this.posix = posix;
 	}
 
-	@Override
-	public String name() {
-		return "jnr-posix";
-	}
-
-	@Override
-	public int open(String path, boolean write) throws ErrnoException {
-		int flags = OPEN_FLAGS | (write ? OpenFlags.O_RDWR.intValue()
-				: OpenFlags.O_RDONLY.intValue() | OpenFlags.O_NONBLOCK.intValue());
-		return check("open", this.posix.open(path, flags, 0));
-	}
-
-	@Override
-	public int create(String path, int mode) throws ErrnoException {
-		return check("open", this.posix.open(path, CREATE_FLAGS, mode));
-	}
-
-	@Override
-	public boolean tryLock(int fd, boolean exclusive) throws ErrnoException {
-		if (this.posix.flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0) {
-			return true;
-		}
-		int errno = this.posix.errno();
-		if (errno == Errno.EWOULDBLOCK.intValue() || errno == Errno.EAGAIN.intValue()) {
-			return false;
-		}
-		throw failure("flock", errno);
-	}
-
-	@Override
-	public void awaitShared(int fd) throws ErrnoException {
-		while (this.posix.flock(fd, LOCK_SH) != 0) {
-			int errno = this.posix.errno();
-			if (errno != Errno.EINTR.intValue()) {
-				throw failure("flock", errno);
+	private static Map<Integer, Errno> errnos() {
+		Map<Integer, Errno> errnos = new HashMap<>();
+		for (Errno errno : Errno.values()) {
+			try {
+				jnr.constants.platform.Errno known = jnr.constants.platform.Errno.valueOf(errno.name());
+				if (known.defined()) {
+					errnos.put(known.intValue(), errno);
+				}
+			}
+			catch (IllegalArgumentException ex) {
+				// a name jnr-constants does not know: such a failure is named by its number
 			}
 		}
+		return Map.copyOf(errnos);
 	}
 
 	@Override
-	public FileStatus fstat(int fd) throws ErrnoException {
+	public NativeBackend backend() {
+		return NativeBackend.JNR_POSIX;
+	}
+
+	@Override
+	public int open(String path, boolean write) {
+		return this.posix.open(path, write ? WRITE_FLAGS : READ_FLAGS, 0);
+	}
+
+	@Override
+	public int create(String path, int mode) {
+		return this.posix.open(path, CREATE_FLAGS, mode);
+	}
+
+	@Override
+	public int flock(int fd, int operation) {
+		return this.posix.flock(fd, operation);
+	}
+
+	@Override
+	public @Nullable FileStatus fstat(int fd) {
 		FileStat stat = this.posix.allocateStat();
-		check("fstat", this.posix.fstat(fd, stat));
-		return status(stat);
+		return (this.posix.fstat(fd, stat) == 0) ? status(stat) : null;
 	}
 
 	@Override
-	public @Nullable FileStatus lstat(String path) throws ErrnoException {
+	public @Nullable FileStatus lstat(String path) {
 		FileStat stat = this.posix.allocateStat();
-		return (exists("lstat", this.posix.lstat(path, stat))) ? status(stat) : null;
+		return (this.posix.lstat(path, stat) == 0) ? status(stat) : null;
 	}
 
 	@Override
-	public @Nullable FileStatus stat(String path) throws ErrnoException {
+	public @Nullable FileStatus stat(String path) {
 		FileStat stat = this.posix.allocateStat();
-		return (exists("stat", this.posix.stat(path, stat))) ? status(stat) : null;
+		return (this.posix.stat(path, stat) == 0) ? status(stat) : null;
 	}
 
 	@Override
-	public int pread(int fd, byte[] buffer, long offset) throws ErrnoException {
-		return (int) check("pread", this.posix.pread(fd, buffer, buffer.length, offset));
+	public long pread(int fd, byte[] buffer, long offset) {
+		return this.posix.pread(fd, buffer, buffer.length, offset);
 	}
 
 	@Override
-	public void pwrite(int fd, byte[] bytes, long offset) throws ErrnoException {
-		long written = check("pwrite", this.posix.pwrite(fd, bytes, bytes.length, offset));
-		if (written != bytes.length) {
-			throw new ErrnoException("pwrite", errorOf(Errno.EIO.intValue()));
-		}
+	public long pwrite(int fd, byte[] bytes, long offset) {
+		return this.posix.pwrite(fd, bytes, bytes.length, offset);
 	}
 
 	@Override
-	public void ftruncate(int fd, long length) throws ErrnoException {
-		check("ftruncate", this.posix.ftruncate(fd, length));
+	public int ftruncate(int fd, long length) {
+		return this.posix.ftruncate(fd, length);
 	}
 
 	@Override
-	public void unlink(String path) throws ErrnoException {
-		check("unlink", this.posix.unlink(path));
+	public int unlink(String path) {
+		return this.posix.unlink(path);
 	}
 
 	@Override
-	public void mkdir(String path, int mode) throws ErrnoException {
-		check("mkdir", this.posix.mkdir(path, mode));
+	public int mkdir(String path, int mode) {
+		return this.posix.mkdir(path, mode);
 	}
 
 	@Override
-	public void close(int fd) {
-		this.posix.close(fd);
+	public int close(int fd) {
+		return this.posix.close(fd);
 	}
 
 	@Override
@@ -138,47 +134,24 @@ final class JnrNativeAccess implements NativeAccess {
 	}
 
 	@Override
-	public boolean isAlive(long pid) {
-		return pid > 0 && pid <= Integer.MAX_VALUE
-				&& (this.posix.kill((int) pid, 0) == 0 || this.posix.errno() == Errno.EPERM.intValue());
+	public int kill(int pid, int signal) {
+		return this.posix.kill(pid, signal);
 	}
 
-	private boolean exists(String call, int result) throws ErrnoException {
-		if (result == 0) {
-			return true;
-		}
-		int errno = this.posix.errno();
-		if (errno == Errno.ENOENT.intValue()) {
-			return false;
-		}
-		throw failure(call, errno);
+	@Override
+	public int lastErrno() {
+		return this.posix.errno();
 	}
 
-	private int check(String call, int result) throws ErrnoException {
-		if (result < 0) {
-			throw failure(call, this.posix.errno());
-		}
-		return result;
+	@Override
+	public @Nullable Errno errnoOf(int number) {
+		return ERRNOS.get(number);
 	}
 
-	private long check(String call, long result) throws ErrnoException {
-		if (result < 0) {
-			throw failure(call, this.posix.errno());
-		}
-		return result;
-	}
-
-	private ErrnoException failure(String call, int errno) {
-		return new ErrnoException(call, errorOf(errno));
-	}
-
-	private static SystemError errorOf(int errno) {
-		Errno known = Errno.valueOf(errno);
-		if (known == null || !known.defined()) {
-			return new SystemError(errno, "errno " + errno, "Unknown error " + errno);
-		}
-		String name = (known == Errno.EAGAIN) ? "EWOULDBLOCK" : known.name();
-		return new SystemError(errno, name, known.description());
+	@Override
+	public String strerror(int number) {
+		jnr.constants.platform.Errno known = jnr.constants.platform.Errno.valueOf(number);
+		return (known != null && known.defined()) ? known.description() : "Unknown error " + number;
 	}
 
 	private static FileStatus status(FileStat stat) {
@@ -192,11 +165,11 @@ final class JnrNativeAccess implements NativeAccess {
 	private static final class ErrnoReturningHandler extends DefaultPOSIXHandler {
 
 		@Override
-		public void error(Errno error, String extraData) {
+		public void error(jnr.constants.platform.Errno error, String extraData) {
 		}
 
 		@Override
-		public void error(Errno error, String methodName, String extraData) {
+		public void error(jnr.constants.platform.Errno error, String methodName, String extraData) {
 		}
 
 	}

@@ -1,12 +1,12 @@
 package dev.zeph.pidfile;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The parts of Linux's kernel ABI that a binding without jnr-posix has to spell out itself:
- * the open flags, the layout of {@code struct stat} and the errno names. x86_64 and aarch64
+ * the open flags, the layout of {@code struct stat} and the errno numbers. x86_64 and aarch64
  * differ in {@code O_NOFOLLOW} and in the order of {@code st_mode} and {@code st_nlink}; the
  * errno numbers are the same on both.
  */
@@ -28,22 +28,6 @@ final class LinuxAbi {
 
 	static final int O_CLOEXEC = 02000000;
 
-	static final int LOCK_SH = 1;
-
-	static final int LOCK_EX = 2;
-
-	static final int LOCK_NB = 4;
-
-	static final int EPERM = 1;
-
-	static final int ENOENT = 2;
-
-	static final int EINTR = 4;
-
-	static final int EIO = 5;
-
-	static final int EWOULDBLOCK = 11;
-
 	/** {@code struct stat}: 144 bytes on x86_64, 128 on aarch64; room for either. */
 	static final int STAT_SIZE = 256;
 
@@ -59,16 +43,6 @@ final class LinuxAbi {
 	static final int ST_UID = AARCH64 ? 24 : 28;
 
 	static final int ST_SIZE = 48;
-
-	private static final Map<Integer, String> ERRNO_NAMES = Map.ofEntries(Map.entry(1, "EPERM"),
-			Map.entry(2, "ENOENT"), Map.entry(4, "EINTR"), Map.entry(5, "EIO"), Map.entry(6, "ENXIO"),
-			Map.entry(9, "EBADF"), Map.entry(11, "EWOULDBLOCK"), Map.entry(12, "ENOMEM"), Map.entry(13, "EACCES"),
-			Map.entry(14, "EFAULT"), Map.entry(16, "EBUSY"), Map.entry(17, "EEXIST"), Map.entry(18, "EXDEV"),
-			Map.entry(19, "ENODEV"), Map.entry(20, "ENOTDIR"), Map.entry(21, "EISDIR"), Map.entry(22, "EINVAL"),
-			Map.entry(23, "ENFILE"), Map.entry(24, "EMFILE"), Map.entry(26, "ETXTBSY"), Map.entry(27, "EFBIG"),
-			Map.entry(28, "ENOSPC"), Map.entry(30, "EROFS"), Map.entry(31, "EMLINK"), Map.entry(36, "ENAMETOOLONG"),
-			Map.entry(37, "ENOLCK"), Map.entry(38, "ENOSYS"), Map.entry(40, "ELOOP"), Map.entry(75, "EOVERFLOW"),
-			Map.entry(95, "EOPNOTSUPP"), Map.entry(116, "ESTALE"), Map.entry(122, "EDQUOT"));
 
 	private LinuxAbi() {
 	}
@@ -90,16 +64,57 @@ final class LinuxAbi {
 
 	/**
 	 * Read the fields we need from a {@code struct stat} the kernel filled in.
+	 * @param buffer a buffer in native byte order
+	 * @param offset where the structure starts in it
 	 */
-	static FileStatus status(ByteBuffer stat) {
-		ByteBuffer buffer = stat.duplicate().order(ByteOrder.nativeOrder());
-		long links = AARCH64 ? Integer.toUnsignedLong(buffer.getInt(ST_NLINK)) : buffer.getLong(ST_NLINK);
-		return new FileStatus(buffer.getLong(ST_DEV), buffer.getLong(ST_INO), buffer.getInt(ST_MODE), links,
-				buffer.getInt(ST_UID), buffer.getLong(ST_SIZE));
+	static FileStatus status(ByteBuffer buffer, int offset) {
+		long links = AARCH64 ? Integer.toUnsignedLong(buffer.getInt(offset + ST_NLINK))
+				: buffer.getLong(offset + ST_NLINK);
+		return new FileStatus(buffer.getLong(offset + ST_DEV), buffer.getLong(offset + ST_INO),
+				buffer.getInt(offset + ST_MODE), links, buffer.getInt(offset + ST_UID), buffer.getLong(offset + ST_SIZE));
 	}
 
-	static String errnoName(int errno) {
-		return ERRNO_NAMES.getOrDefault(errno, "errno " + errno);
+	/**
+	 * The errno of a number the kernel returned: the same table on x86_64 and aarch64.
+	 * @return the errno, or {@code null} for a number a pid file's calls are not known to
+	 * return
+	 */
+	static @Nullable Errno errno(int number) {
+		return switch (number) {
+			case 1 -> Errno.EPERM;
+			case 2 -> Errno.ENOENT;
+			case 4 -> Errno.EINTR;
+			case 5 -> Errno.EIO;
+			case 6 -> Errno.ENXIO;
+			case 9 -> Errno.EBADF;
+			case 11 -> Errno.EWOULDBLOCK;
+			case 12 -> Errno.ENOMEM;
+			case 13 -> Errno.EACCES;
+			case 14 -> Errno.EFAULT;
+			case 16 -> Errno.EBUSY;
+			case 17 -> Errno.EEXIST;
+			case 18 -> Errno.EXDEV;
+			case 19 -> Errno.ENODEV;
+			case 20 -> Errno.ENOTDIR;
+			case 21 -> Errno.EISDIR;
+			case 22 -> Errno.EINVAL;
+			case 23 -> Errno.ENFILE;
+			case 24 -> Errno.EMFILE;
+			case 26 -> Errno.ETXTBSY;
+			case 27 -> Errno.EFBIG;
+			case 28 -> Errno.ENOSPC;
+			case 30 -> Errno.EROFS;
+			case 31 -> Errno.EMLINK;
+			case 36 -> Errno.ENAMETOOLONG;
+			case 37 -> Errno.ENOLCK;
+			case 38 -> Errno.ENOSYS;
+			case 40 -> Errno.ELOOP;
+			case 75 -> Errno.EOVERFLOW;
+			case 95 -> Errno.EOPNOTSUPP;
+			case 116 -> Errno.ESTALE;
+			case 122 -> Errno.EDQUOT;
+			default -> null;
+		};
 	}
 
 }

@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
 final class NativeAccessLoader {
 
 	/**
-	 * System property that picks the backend: {@code auto} (the default), {@code foreign},
-	 * {@code jffi} or {@code jnr-posix}.
+	 * System property that picks the backend: {@code auto} (the default), or a backend's
+	 * name: {@code java.lang.foreign}, {@code jffi} or {@code jnr-posix}.
 	 */
 	static final String BACKEND_PROPERTY = "zeph.pidfile.native";
 
@@ -46,41 +46,47 @@ final class NativeAccessLoader {
 
 	static NativeAccess load(String osName, String osArch, String choice, int javaFeature, Path path)
 			throws UnsupportedPlatformException, NativeLoadException {
+		return new NativeAccess(libc(osName, osArch, choice, javaFeature, path));
+	}
+
+	private static Libc libc(String osName, String osArch, String choice, int javaFeature, Path path)
+			throws UnsupportedPlatformException, NativeLoadException {
 		if (osName.toLowerCase(Locale.ROOT).startsWith("windows")) {
 			throw new UnsupportedPlatformException(path,
 					osName + " has no flock(2); zeph-pidfile supports Linux and macOS", null);
 		}
-		String backend = choice.trim().toLowerCase(Locale.ROOT);
-		if (!backend.equals("auto") && !backend.equals("foreign") && !backend.equals("jffi")
-				&& !backend.equals("jnr-posix")) {
-			throw new UnsupportedPlatformException(path,
-					"-D" + BACKEND_PROPERTY + "=" + choice + " names no backend; use auto, foreign, jffi or jnr-posix",
-					null);
+		boolean auto = choice.trim().equalsIgnoreCase("auto");
+		NativeBackend backend = auto ? null : NativeBackend.named(choice);
+		if (!auto && backend == null) {
+			throw new UnsupportedPlatformException(path, "-D" + BACKEND_PROPERTY + "=" + choice
+					+ " names no backend; use auto, " + NativeBackend.FOREIGN + ", " + NativeBackend.JFFI + " or "
+					+ NativeBackend.JNR_POSIX, null);
 		}
 		boolean linux = LinuxAbi.isSupported(osName, osArch);
-		if (backend.equals("foreign") || (backend.equals("auto") && linux && javaFeature >= 22)) {
+		if (backend == NativeBackend.FOREIGN || (auto && linux && javaFeature >= 22)) {
 			try {
-				return (NativeAccess) Class.forName(FOREIGN_CLASS).getDeclaredConstructor().newInstance();
+				return (Libc) Class.forName(FOREIGN_CLASS).getDeclaredConstructor().newInstance();
 			}
 			catch (ReflectiveOperationException | LinkageError | RuntimeException ex) {
-				if (backend.equals("foreign")) {
-					throw new UnsupportedPlatformException(path, "the java.lang.foreign backend is not available on Java "
-							+ javaFeature + " " + osName + "/" + osArch + ": " + ex, ex);
+				if (backend == NativeBackend.FOREIGN) {
+					throw new UnsupportedPlatformException(path, "the " + NativeBackend.FOREIGN
+							+ " backend is not available on Java " + javaFeature + " " + osName + "/" + osArch + ": "
+							+ ex, ex);
 				}
 				// a jar built on JDK 17 carries no foreign backend: jffi serves every JDK
 			}
 		}
-		if (backend.equals("jffi") && !linux) {
+		if (backend == NativeBackend.JFFI && !linux) {
 			throw new UnsupportedPlatformException(path, "the jffi backend knows the kernel ABI of Linux x86_64 and aarch64 only, not "
 					+ osName + "/" + osArch + "; use jnr-posix", null);
 		}
-		if (backend.equals("jffi") || (linux && !backend.equals("jnr-posix"))) {
+		if (backend == NativeBackend.JFFI || (linux && backend != NativeBackend.JNR_POSIX)) {
 			try {
 				return new JffiNativeAccess();
 			}
 			catch (LinkageError | RuntimeException ex) {
 				if (isLinkFailure(ex)) {
-					throw new NativeLoadException(path, "jffi", ex);
+					throw new NativeLoadException(path, NativeBackend.JFFI.toString(), ex);
 				}
 				throw new UnsupportedPlatformException(path,
 						"jffi cannot call flock(2) on " + osName + "/" + osArch + ": " + ex, ex);

@@ -19,7 +19,7 @@ public final class NativeLoadException extends PidFileException {
 
 	NativeLoadException(Path path, String backend, Throwable cause) {
 		super("Cannot lock pid file " + path + ": " + backend + " could not load its native library: "
-				+ summary(cause), path, "load native access", null, cause);
+				+ summary(cause), path, Operation.LOAD_NATIVE_ACCESS, null, cause);
 		this.backend = backend;
 	}
 

@@ -10,10 +10,10 @@ public final class NotAPidFileException extends PidFileException {
 
 	private static final long serialVersionUID = 1L;
 
-	NotAPidFileException(Path path, String operation) {
+	NotAPidFileException(Path path) {
 		super("Refusing to use " + path + " as a pid file: it does not look like a pid file (a pid file is empty or "
-				+ "holds a process id of up to 10 digits and a newline); it was left unchanged", path, operation, null,
-				null);
+				+ "holds a process id of up to 10 digits and a newline); it was left unchanged", path, Operation.READ,
+				null, null);
 	}
 
 }

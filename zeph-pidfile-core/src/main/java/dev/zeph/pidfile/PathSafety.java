@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
+import dev.zeph.pidfile.PidFileException.Operation;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -132,22 +133,23 @@ final class PathSafety {
 	private void checkIsDirectory(Path directory, @Nullable FileStatus status) throws PidFileException {
 		if (status == null) {
 			throw new PidFileException("Cannot create directory " + directory + " for pid file " + this.path
-					+ ": it vanished right after it was created", this.path, "create directory", "ENOENT", null);
+					+ ": it vanished right after it was created", this.path, Operation.CREATE_DIRECTORY, Errno.ENOENT,
+					null);
 		}
 		if (!status.isDirectory()) {
 			throw new PidFileException("Cannot use pid file " + this.path + ": " + directory + " is "
-					+ status.typeName() + ", not a directory (ENOTDIR)", this.path, "stat", "ENOTDIR", null);
+					+ status.typeName() + ", not a directory (ENOTDIR)", this.path, Operation.STAT, Errno.ENOTDIR, null);
 		}
 	}
 
 	private void checkDirectory(Path directory, FileStatus status, @Nullable FileStatus above)
 			throws UnsafePidFileException {
 		if (status.isWritableByOthers() && !status.isSticky()) {
-			throw new UnsafePidFileException(this.path, "stat", "its directory " + describe(directory, status)
+			throw new UnsafePidFileException(this.path, Operation.STAT, "its directory " + describe(directory, status)
 					+ " is writable by others and not sticky, so anyone could replace the file", null, directory);
 		}
 		if (above != null && isTrusted(above.uid()) && !isTrusted(status.uid())) {
-			throw new UnsafePidFileException(this.path, "stat", "its directory " + describe(directory, status)
+			throw new UnsafePidFileException(this.path, Operation.STAT, "its directory " + describe(directory, status)
 					+ " belongs to another user than this process's effective uid " + this.euid
 					+ ", who could replace the file (an unsafe path transition)", null, directory);
 		}
@@ -180,9 +182,9 @@ final class PathSafety {
 	 * Refuse anything but a regular file with one link, owned by us and not writable by others.
 	 * Called on {@code lstat} before opening, and again on {@code fstat} of what was opened.
 	 */
-	void checkFile(FileStatus status, String operation) throws UnsafePidFileException {
+	void checkFile(FileStatus status, Operation operation) throws UnsafePidFileException {
 		if (status.isSymbolicLink()) {
-			throw symbolicLink(operation, "ELOOP");
+			throw symbolicLink(operation, Errno.ELOOP);
 		}
 		if (!status.isRegularFile()) {
 			throw new UnsafePidFileException(this.path, operation, "it is " + status.typeName(), null);
@@ -205,7 +207,7 @@ final class PathSafety {
 		}
 	}
 
-	UnsafePidFileException symbolicLink(String operation, @Nullable String errno) {
+	UnsafePidFileException symbolicLink(Operation operation, @Nullable Errno errno) {
 		return new UnsafePidFileException(this.path, operation, "it is a symbolic link", errno);
 	}
 
@@ -215,7 +217,7 @@ final class PathSafety {
 		}
 		catch (ErrnoException ex) {
 			throw new PidFileException("Cannot stat directory " + directory + " of pid file " + this.path + ": "
-					+ ex.error().describe(), this.path, "stat", ex.error().name(), null);
+					+ ex.error().describe(), this.path, Operation.STAT, ex.error());
 		}
 	}
 
@@ -230,9 +232,10 @@ final class PathSafety {
 				this.nativeAccess.mkdir(each.toString(), DIRECTORY_MODE);
 			}
 			catch (ErrnoException ex) {
-				if (!ex.is("EEXIST")) {
+				// made meanwhile by another process: as good as made here
+				if (ex.errno() != Errno.EEXIST) {
 					throw new PidFileException("Cannot create directory " + each + " for pid file " + this.path + ": "
-							+ ex.error().describe(), this.path, "create directory", ex.error().name(), null);
+							+ ex.error().describe(), this.path, Operation.CREATE_DIRECTORY, ex.error());
 				}
 			}
 		}

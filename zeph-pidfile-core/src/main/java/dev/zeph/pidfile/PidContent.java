@@ -4,6 +4,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.OptionalLong;
 
 /**
@@ -20,6 +21,26 @@ final class PidContent {
 	private static final int MAX_DIGITS = 10;
 
 	private PidContent() {
+	}
+
+	/**
+	 * Read the content of a locked file and check that it is a pid file's, for an acquire and
+	 * an inspect alike.
+	 * @param size the file's size as seen under the lock: an empty file needs no read
+	 * @return the pid in the file, empty for an empty file
+	 * @throws NotAPidFileException if the file holds anything else
+	 */
+	static OptionalLong read(NativeAccess nativeAccess, int fd, long size, Path path)
+			throws ErrnoException, NotAPidFileException {
+		if (size == 0) {
+			return OptionalLong.empty();
+		}
+		byte[] content = new byte[MAX_LENGTH + 1];
+		int length = nativeAccess.pread(fd, content, 0);
+		if (length > MAX_LENGTH || !isValid(content, length)) {
+			throw new NotAPidFileException(path);
+		}
+		return pid(content, length);
 	}
 
 	static byte[] format(long pid) {

@@ -1,13 +1,13 @@
 package dev.zeph.pidfile;
 
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.jspecify.annotations.Nullable;
+import dev.zeph.pidfile.PidFileException.Operation;
 
 /**
  * A held pid file: an {@code flock(2)} {@code LOCK_EX} on the file, which holds this
@@ -28,16 +28,6 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  */
 public final class PidFile implements AutoCloseable {
-
-	/**
-	 * How often to reopen when the path changes under us: each retry means that another
-	 * process removed, replaced or created the file in the meantime, which contenders do all
-	 * the time when they take turns. A retry costs microseconds; the bound only stops a
-	 * process that churns the path on purpose from holding us forever.
-	 */
-	private static final int MAX_ATTEMPTS = 1000;
-
-	private static final int FILE_MODE = 0644;
 
 	/**
 	 * The files this JVM's pid files hold, by device and inode: the one record that tells
@@ -92,168 +82,39 @@ public final class PidFile implements AutoCloseable {
 		Path absolute = path.toAbsolutePath();
 		NativeAccess nativeAccess = NativeAccessLoader.get(absolute);
 		PathSafety safety = new PathSafety(nativeAccess, absolute);
+		LockingOpen open = new LockingOpen(nativeAccess, absolute);
 		try {
 			safety.prepareParent();
 		}
 		catch (UnsafePidFileException ex) {
-			throw heldOrUnsafe(nativeAccess, absolute, ex);
+			throw open.heldOrUnsafe(ex);
 		}
-		String file = absolute.toString();
+		if (!open.exclusive(safety)) {
+			throw new AlreadyRunningException(absolute, Objects.requireNonNull(open.holder()), null);
+		}
+		int fd = open.fd();
+		FileStatus locked = open.locked();
 		long pid = ProcessHandle.current().pid();
-		for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-			int fd;
-			boolean created;
-			// The usual case first: no file, so O_CREAT|O_EXCL makes it. Only when that fails do we
-			// look at the path; O_EXCL never follows a link, so whatever is there (a link, a
-			// directory, someone's file) is refused, or opened, exactly as if we had looked first,
-			// and an error that the look would have met first is reported as the look's.
-			try {
-				fd = nativeAccess.create(file, FILE_MODE);
-				created = true;
-			}
-			catch (ErrnoException createFailure) {
-				FileStatus existing = lstat(nativeAccess, absolute);
-				if (existing == null) {
-					if (createFailure.is("EEXIST")) {
-						continue;
-					}
-					throw (createFailure.is("ELOOP")) ? safety.symbolicLink("create", "ELOOP")
-							: failure(absolute, "create", createFailure);
-				}
-				try {
-					safety.checkFile(existing, "lstat");
-				}
-				catch (UnsafePidFileException ex) {
-					throw heldOrUnsafe(nativeAccess, absolute, ex);
-				}
-				try {
-					fd = nativeAccess.open(file, true);
-				}
-				catch (ErrnoException ex) {
-					if (ex.is("ENOENT")) {
-						continue;
-					}
-					throw (ex.is("ELOOP")) ? safety.symbolicLink("open", "ELOOP") : failure(absolute, "open", ex);
-				}
-				created = false;
-			}
-			PidFile acquired = null;
-			try {
-				acquired = lockAndWrite(absolute, nativeAccess, safety, fd, pid, created);
-				if (acquired != null) {
-					return acquired;
-				}
-			}
-			finally {
-				if (acquired == null) {
-					nativeAccess.close(fd);
-				}
-			}
-		}
-		throw new PidFileException("Cannot acquire pid file " + absolute + ": other processes removed or replaced it "
-				+ MAX_ATTEMPTS + " times while we tried to lock it", absolute, "lock", null, null);
-	}
-
-	/**
-	 * Lock the opened file and write our pid, or return {@code null} when the path no longer
-	 * names the file we locked: we then won a lock on a file that someone unlinked, and a
-	 * process that creates a new file at the path would hold a lock too.
-	 */
-	private static @Nullable PidFile lockAndWrite(Path path, NativeAccess nativeAccess, PathSafety safety, int fd,
-			long pid, boolean created) throws PidFileException {
-		FileStatus opened;
+		Operation operation = Operation.READ;
 		try {
-			opened = nativeAccess.fstat(fd);
-			try {
-				safety.checkFile(opened, "fstat");
-			}
-			catch (UnsafePidFileException ex) {
-				throw heldOrUnsafe(nativeAccess, path, ex);
-			}
-			if (!nativeAccess.tryLock(fd, true)) {
-				PidFileHolder holder = new HolderLookup(nativeAccess, new ProcLocks()).find(fd, opened, true).holder();
-				if (holder != null) {
-					throw new AlreadyRunningException(path, holder, null);
-				}
-			}
-		}
-		catch (ErrnoException ex) {
-			throw failure(path, "lock", ex);
-		}
-		FileStatus current = lstat(nativeAccess, path);
-		if (current == null || !current.isSameFile(opened)) {
-			return null;
-		}
-		byte[] content = new byte[PidContent.MAX_LENGTH + 1];
-		try {
-			// the lstat, made under our lock, already tells an empty file: nothing to read then
-			int length = (current.size() == 0) ? 0 : nativeAccess.pread(fd, content, 0);
-			if (length > PidContent.MAX_LENGTH || !PidContent.isValid(content, length)) {
-				throw new NotAPidFileException(path, "read");
-			}
-			OptionalLong previous = PidContent.pid(content, length);
+			OptionalLong previous = PidContent.read(nativeAccess, fd, locked.size(), absolute);
+			operation = Operation.WRITE;
 			byte[] bytes = PidContent.format(pid);
 			// write, then cut: a reader never sees our pid followed by a longer stale pid's digits;
 			// what was no longer than our pid leaves nothing to cut
 			nativeAccess.pwrite(fd, bytes, 0);
-			if (Math.max(length, current.size()) > bytes.length) {
+			if (locked.size() > bytes.length) {
 				nativeAccess.ftruncate(fd, bytes.length);
 			}
-			return new PidFile(path, nativeAccess, fd, opened, pid, previous);
+			return new PidFile(absolute, nativeAccess, fd, locked, pid, previous);
 		}
-		catch (ErrnoException ex) {
-			if (created) {
-				removeQuietly(nativeAccess, path);
+		catch (ErrnoException | NotAPidFileException ex) {
+			if (open.created()) {
+				removeQuietly(nativeAccess, absolute);
 			}
-			throw failure(path, ex.getMessage().startsWith("pread") ? "read" : "write", ex);
-		}
-	}
-
-	/**
-	 * The refusal for a path we must not use. While a process holds the lock of the regular
-	 * file there, another instance is running, whoever owns the file or its directory; only an
-	 * unlocked file is unsafe. The probe opens the file read-only and takes a shared lock for
-	 * the moment of the look: nothing is written, truncated or removed.
-	 */
-	private static PidFileException heldOrUnsafe(NativeAccess nativeAccess, Path path,
-			UnsafePidFileException unsafe) {
-		FileStatus status;
-		int fd;
-		try {
-			status = nativeAccess.lstat(path.toString());
-			if (status == null || !status.isRegularFile()) {
-				return unsafe;
-			}
-		}
-		catch (ErrnoException ex) {
-			return unsafe;
-		}
-		String owner = (status.uid() != PathSafety.euid(nativeAccess))
-				? PathSafety.owner(path, status.uid(), LinkOption.NOFOLLOW_LINKS) : null;
-		try {
-			fd = nativeAccess.open(path.toString(), false);
-		}
-		catch (ErrnoException ex) {
-			// a file we may not even read: the kernel's lock table can still name its holder
-			OptionalLong holder = new ProcLocks().holders(status).exclusive();
-			return holder.isPresent() ? new AlreadyRunningException(path,
-					new PidFileHolder((holder.getAsLong() == ProcessHandle.current().pid())
-							? PidFileHolder.Kind.THIS_PROCESS : PidFileHolder.Kind.PROCESS, holder, OptionalLong.empty()),
-					owner) : unsafe;
-		}
-		try {
-			FileStatus opened = nativeAccess.fstat(fd);
-			if (!opened.isSameFile(status)) {
-				return unsafe;
-			}
-			PidFileHolder holder = new HolderLookup(nativeAccess, new ProcLocks()).find(fd, opened, false).holder();
-			return (holder != null) ? new AlreadyRunningException(path, holder, owner) : unsafe;
-		}
-		catch (ErrnoException ex) {
-			return unsafe;
-		}
-		finally {
-			nativeAccess.close(fd);
+			open.release();
+			throw (ex instanceof NotAPidFileException notAPidFile) ? notAPidFile
+					: failure(absolute, operation, (ErrnoException) ex);
 		}
 	}
 
@@ -275,11 +136,11 @@ public final class PidFile implements AutoCloseable {
 			fd = nativeAccess.open(absolute.toString(), false);
 		}
 		catch (ErrnoException ex) {
-			if (ex.is("ENOENT") || ex.is("ELOOP")) {
+			if (ex.errno() == Errno.ENOENT || ex.errno() == Errno.ELOOP) {
 				// gone with its holder, or a link that acquire refuses
 				return;
 			}
-			throw failure(absolute, "open", ex);
+			throw failure(absolute, Operation.OPEN, ex);
 		}
 		try {
 			if (nativeAccess.fstat(fd).isRegularFile()) {
@@ -287,7 +148,7 @@ public final class PidFile implements AutoCloseable {
 			}
 		}
 		catch (ErrnoException ex) {
-			throw failure(absolute, "lock", ex);
+			throw failure(absolute, Operation.LOCK, ex);
 		}
 		finally {
 			nativeAccess.close(fd);
@@ -307,40 +168,22 @@ public final class PidFile implements AutoCloseable {
 	public static PidFileStatus inspect(Path path) throws PidFileException {
 		Path absolute = path.toAbsolutePath();
 		NativeAccess nativeAccess = NativeAccessLoader.get(absolute);
-		int fd;
-		try {
-			fd = nativeAccess.open(absolute.toString(), false);
-		}
-		catch (ErrnoException ex) {
-			if (ex.is("ENOENT")) {
-				return new PidFileStatus(absolute, PidFileStatus.State.NOT_RUNNING, OptionalLong.empty(), null);
-			}
-			throw (ex.is("ELOOP")) ? new PathSafety(nativeAccess, absolute).symbolicLink("open", "ELOOP")
-					: failure(absolute, "open", ex);
+		LockingOpen probe = new LockingOpen(nativeAccess, absolute);
+		if (!probe.shared()) {
+			PidFileHolder holder = probe.holder();
+			return (holder != null) ? new PidFileStatus(absolute, PidFileStatus.State.RUNNING, holder.pid(), holder)
+					: new PidFileStatus(absolute, PidFileStatus.State.NOT_RUNNING, OptionalLong.empty(), null);
 		}
 		try {
-			FileStatus opened = nativeAccess.fstat(fd);
-			if (!opened.isRegularFile()) {
-				throw new UnsafePidFileException(absolute, "fstat", "it is " + opened.typeName(), null);
-			}
-			PidFileHolder holder = new HolderLookup(nativeAccess, new ProcLocks()).find(fd, opened, false).holder();
-			if (holder != null) {
-				return new PidFileStatus(absolute, PidFileStatus.State.RUNNING, holder.pid(), holder);
-			}
-			byte[] content = new byte[PidContent.MAX_LENGTH + 1];
-			int length = nativeAccess.pread(fd, content, 0);
-			if (length > PidContent.MAX_LENGTH || !PidContent.isValid(content, length)) {
-				throw new NotAPidFileException(absolute, "read");
-			}
-			OptionalLong pid = PidContent.pid(content, length);
+			OptionalLong pid = PidContent.read(nativeAccess, probe.fd(), probe.locked().size(), absolute);
 			return new PidFileStatus(absolute,
 					pid.isPresent() ? PidFileStatus.State.STALE : PidFileStatus.State.NOT_RUNNING, pid, null);
 		}
 		catch (ErrnoException ex) {
-			throw failure(absolute, "inspect", ex);
+			throw failure(absolute, Operation.INSPECT, ex);
 		}
 		finally {
-			nativeAccess.close(fd);
+			probe.release();
 		}
 	}
 
@@ -410,7 +253,8 @@ public final class PidFile implements AutoCloseable {
 	}
 
 	/**
-	 * The native backend in use: {@code java.lang.foreign}, {@code jffi} or {@code jnr-posix}.
+	 * The native backend in use: {@code java.lang.foreign}, {@code jffi} or {@code jnr-posix},
+	 * the names that {@code -Dzeph.pidfile.native} takes.
 	 * @return the backend's name
 	 */
 	public String nativeBackend() {
@@ -441,7 +285,7 @@ public final class PidFile implements AutoCloseable {
 			}
 		}
 		catch (ErrnoException ex) {
-			throw failure(this.path, "remove", ex);
+			throw failure(this.path, Operation.REMOVE, ex);
 		}
 		finally {
 			HELD_HERE.remove(new FileKey(this.locked.device(), this.locked.inode()));
@@ -461,15 +305,6 @@ public final class PidFile implements AutoCloseable {
 		return "PidFile[" + this.path + ", pid " + this.pid + (this.closed ? ", released" : "") + "]";
 	}
 
-	private static @Nullable FileStatus lstat(NativeAccess nativeAccess, Path path) throws PidFileException {
-		try {
-			return nativeAccess.lstat(path.toString());
-		}
-		catch (ErrnoException ex) {
-			throw failure(path, "stat", ex);
-		}
-	}
-
 	private static void removeQuietly(NativeAccess nativeAccess, Path path) {
 		try {
 			nativeAccess.unlink(path.toString());
@@ -479,7 +314,7 @@ public final class PidFile implements AutoCloseable {
 		}
 	}
 
-	private static PidFileException failure(Path path, String operation, ErrnoException ex) {
+	private static PidFileException failure(Path path, Operation operation, ErrnoException ex) {
 		return new PidFileException(path, operation, ex.error());
 	}
 

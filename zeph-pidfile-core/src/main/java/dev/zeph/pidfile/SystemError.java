@@ -1,14 +1,20 @@
 package dev.zeph.pidfile;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * An errno as the system reported it: the number for decisions, the symbolic name and the
+ * An errno as the system reported it: the constant for decisions, the symbolic name and the
  * text for people.
  *
- * @param number the errno value of this platform
- * @param name the symbolic name, such as {@code EACCES}
+ * @param errno the errno, or {@code null} for a number this platform's ABI has no name for
+ * @param name the symbolic name, such as {@code EACCES}, or {@code errno 134}
  * @param description the system's text, such as "Permission denied"
  */
-record SystemError(int number, String name, String description) {
+record SystemError(@Nullable Errno errno, String name, String description) {
+
+	static SystemError of(@Nullable Errno errno, int number, String description) {
+		return new SystemError(errno, (errno != null) ? errno.name() : "errno " + number, description);
+	}
 
 	String describe() {
 		return this.description + " (" + this.name + ")";

@@ -21,11 +21,11 @@ public final class UnsafePidFileException extends PidFileException {
 
 	private final transient @Nullable Path directory;
 
-	UnsafePidFileException(Path path, String operation, String reason, @Nullable String errno) {
+	UnsafePidFileException(Path path, Operation operation, String reason, @Nullable Errno errno) {
 		this(path, operation, reason, errno, null);
 	}
 
-	UnsafePidFileException(Path path, String operation, String reason, @Nullable String errno,
+	UnsafePidFileException(Path path, Operation operation, String reason, @Nullable Errno errno,
 			@Nullable Path directory) {
 		super("Refusing to use " + path + " as a pid file: " + reason + " (" + operation + (errno != null ? ": " + errno : "")
 				+ "); it was left unchanged", path, operation, errno, null);

@@ -13,7 +13,7 @@ public final class UnsupportedPlatformException extends PidFileException {
 	private static final long serialVersionUID = 1L;
 
 	UnsupportedPlatformException(Path path, String detail, @Nullable Throwable cause) {
-		super("Cannot lock pid file " + path + ": " + detail, path, "load native access", null, cause);
+		super("Cannot lock pid file " + path + ": " + detail, path, Operation.LOAD_NATIVE_ACCESS, null, cause);
 	}
 
 }

@@ -8,6 +8,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import org.jspecify.annotations.Nullable;
 
@@ -16,7 +18,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * {@link NativeAccess} through {@code java.lang.foreign} (final since Java 22), on Linux
+ * {@link Libc} through {@code java.lang.foreign} (final since Java 22), on Linux
  * x86_64 and aarch64: no third-party code and no native library of our own. Lives in
  * {@code META-INF/versions/22} of the multi-release jar, so Java 17 never sees it. The kernel
  * ABI it needs (open flags, {@code struct stat}, errno names) is spelled out once in
@@ -35,7 +37,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * Every call works in one native buffer per thread, reused: errno, {@code struct stat}, and a
  * path or the bytes read or written, so that a call allocates no native memory of its own.
  */
-final class ForeignNativeAccess implements NativeAccess {
+final class ForeignNativeAccess implements Libc {
 
 	/** {@code struct stat} as the kernel fills it in; {@link LinuxAbi} knows its layout. */
 	private static final long STAT_SIZE = LinuxAbi.STAT_SIZE;
@@ -62,8 +64,7 @@ final class ForeignNativeAccess implements NativeAccess {
 	private static final int DATA_PATH_CHARS = (int) (DATA_SIZE - 1) / 3;
 
 	/** Each thread's buffer; freed by the collector once its thread is gone. */
-	private static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal
-		.withInitial(() -> Arena.ofAuto().allocate(DATA_OFFSET + DATA_SIZE, 16));
+	private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
 	/** {@code long f(long, long, long, long)}, errno captured: the one shape of every fixed-arity call. */
 	private static final FunctionDescriptor WORDS = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
@@ -101,36 +102,29 @@ final class ForeignNativeAccess implements NativeAccess {
 	private static final MethodHandle STRERROR = words("strerror");
 
 	@Override
-	public String name() {
-		return "java.lang.foreign";
+	public NativeBackend backend() {
+		return NativeBackend.FOREIGN;
 	}
 
 	@Override
-	public int open(String path, boolean write) throws ErrnoException {
+	public int open(String path, boolean write) {
 		return openWith(path, LinuxAbi.openFlags(write), 0);
 	}
 
 	@Override
-	public int create(String path, int mode) throws ErrnoException {
+	public int create(String path, int mode) {
 		return openWith(path, LinuxAbi.createFlags(), mode);
 	}
 
-	private static int openWith(String path, int flags, int mode) throws ErrnoException {
-		MemorySegment scratch = SCRATCH.get();
-		int fd;
+	private static int openWith(String path, int flags, int mode) {
+		MemorySegment scratch = SCRATCH.get().segment;
 		if (path.length() <= DATA_PATH_CHARS) {
 			scratch.setString(DATA_OFFSET, path);
-			fd = open(scratch, scratch.address() + DATA_OFFSET, flags, mode);
+			return open(scratch, scratch.address() + DATA_OFFSET, flags, mode);
 		}
-		else {
-			try (Arena arena = Arena.ofConfined()) {
-				fd = open(scratch, arena.allocateFrom(path).address(), flags, mode);
-			}
+		try (Arena arena = Arena.ofConfined()) {
+			return open(scratch, arena.allocateFrom(path).address(), flags, mode);
 		}
-		if (fd < 0) {
-			throw failure("open", scratch);
-		}
-		return fd;
 	}
 
 	private static int open(MemorySegment state, long path, int flags, int mode) {
@@ -143,146 +137,112 @@ final class ForeignNativeAccess implements NativeAccess {
 	}
 
 	@Override
-	public boolean tryLock(int fd, boolean exclusive) throws ErrnoException {
-		int operation = (exclusive ? LinuxAbi.LOCK_EX : LinuxAbi.LOCK_SH) | LinuxAbi.LOCK_NB;
-		MemorySegment scratch = SCRATCH.get();
-		if ((int) call(FLOCK, "flock", scratch, fd, operation, 0, 0) == 0) {
-			return true;
-		}
-		if (errno(scratch) == LinuxAbi.EWOULDBLOCK) {
-			return false;
-		}
-		throw failure("flock", scratch);
+	public int flock(int fd, int operation) {
+		return (int) call(FLOCK, "flock", SCRATCH.get().segment, fd, operation, 0, 0);
 	}
 
 	@Override
-	public void awaitShared(int fd) throws ErrnoException {
-		MemorySegment scratch = SCRATCH.get();
-		while ((int) call(FLOCK, "flock", scratch, fd, LinuxAbi.LOCK_SH, 0, 0) != 0) {
-			if (errno(scratch) != LinuxAbi.EINTR) {
-				throw failure("flock", scratch);
-			}
-		}
+	public @Nullable FileStatus fstat(int fd) {
+		Scratch scratch = SCRATCH.get();
+		return ((int) call(FSTAT, "fstat", scratch.segment, fd, scratch.segment.address() + STAT_OFFSET, 0, 0) == 0)
+				? scratch.status() : null;
 	}
 
 	@Override
-	public FileStatus fstat(int fd) throws ErrnoException {
-		MemorySegment scratch = SCRATCH.get();
-		if ((int) call(FSTAT, "fstat", scratch, fd, scratch.address() + STAT_OFFSET, 0, 0) != 0) {
-			throw failure("fstat", scratch);
-		}
-		return status(scratch);
-	}
-
-	@Override
-	public @Nullable FileStatus lstat(String path) throws ErrnoException {
+	public @Nullable FileStatus lstat(String path) {
 		return pathStat(LSTAT, "lstat", path);
 	}
 
 	@Override
-	public @Nullable FileStatus stat(String path) throws ErrnoException {
+	public @Nullable FileStatus stat(String path) {
 		return pathStat(STAT, "stat", path);
 	}
 
-	private static @Nullable FileStatus pathStat(MethodHandle handle, String name, String path)
-			throws ErrnoException {
-		MemorySegment scratch = SCRATCH.get();
-		if ((int) pathCall(handle, name, scratch, path, scratch.address() + STAT_OFFSET) == 0) {
-			return status(scratch);
-		}
-		if (errno(scratch) == LinuxAbi.ENOENT) {
-			return null;
-		}
-		throw failure(name, scratch);
+	private static @Nullable FileStatus pathStat(MethodHandle handle, String name, String path) {
+		Scratch scratch = SCRATCH.get();
+		return ((int) pathCall(handle, name, scratch.segment, path, scratch.segment.address() + STAT_OFFSET) == 0)
+				? scratch.status() : null;
 	}
 
 	@Override
-	public int pread(int fd, byte[] buffer, long offset) throws ErrnoException {
-		MemorySegment scratch = SCRATCH.get();
+	public long pread(int fd, byte[] buffer, long offset) {
+		MemorySegment scratch = SCRATCH.get().segment;
 		if (buffer.length > DATA_SIZE) {
 			try (Arena arena = Arena.ofConfined()) {
 				MemorySegment target = arena.allocate(buffer.length);
-				return copyRead(scratch, target, 0, buffer,
+				return copyRead(target, 0, buffer,
 						call(PREAD, "pread", scratch, fd, target.address(), buffer.length, offset));
 			}
 		}
-		return copyRead(scratch, scratch, DATA_OFFSET, buffer,
+		return copyRead(scratch, DATA_OFFSET, buffer,
 				call(PREAD, "pread", scratch, fd, scratch.address() + DATA_OFFSET, buffer.length, offset));
 	}
 
-	private static int copyRead(MemorySegment state, MemorySegment source, long sourceOffset, byte[] buffer, long read)
-			throws ErrnoException {
-		if (read < 0) {
-			throw failure("pread", state);
+	private static long copyRead(MemorySegment source, long sourceOffset, byte[] buffer, long read) {
+		if (read > 0) {
+			MemorySegment.copy(source, JAVA_BYTE, sourceOffset, buffer, 0, (int) read);
 		}
-		MemorySegment.copy(source, JAVA_BYTE, sourceOffset, buffer, 0, (int) read);
-		return (int) read;
+		return read;
 	}
 
 	@Override
-	public void pwrite(int fd, byte[] bytes, long offset) throws ErrnoException {
-		MemorySegment scratch = SCRATCH.get();
-		long written;
+	public long pwrite(int fd, byte[] bytes, long offset) {
+		MemorySegment scratch = SCRATCH.get().segment;
 		if (bytes.length > DATA_SIZE) {
 			try (Arena arena = Arena.ofConfined()) {
 				MemorySegment source = arena.allocate(bytes.length);
 				MemorySegment.copy(bytes, 0, source, JAVA_BYTE, 0, bytes.length);
-				written = call(PWRITE, "pwrite", scratch, fd, source.address(), bytes.length, offset);
+				return call(PWRITE, "pwrite", scratch, fd, source.address(), bytes.length, offset);
 			}
 		}
-		else {
-			MemorySegment.copy(bytes, 0, scratch, JAVA_BYTE, DATA_OFFSET, bytes.length);
-			written = call(PWRITE, "pwrite", scratch, fd, scratch.address() + DATA_OFFSET, bytes.length, offset);
-		}
-		if (written < 0) {
-			throw failure("pwrite", scratch);
-		}
-		if (written != bytes.length) {
-			throw new ErrnoException("pwrite", error(LinuxAbi.EIO));
-		}
+		MemorySegment.copy(bytes, 0, scratch, JAVA_BYTE, DATA_OFFSET, bytes.length);
+		return call(PWRITE, "pwrite", scratch, fd, scratch.address() + DATA_OFFSET, bytes.length, offset);
 	}
 
 	@Override
-	public void ftruncate(int fd, long length) throws ErrnoException {
-		MemorySegment scratch = SCRATCH.get();
-		if ((int) call(FTRUNCATE, "ftruncate", scratch, fd, length, 0, 0) != 0) {
-			throw failure("ftruncate", scratch);
-		}
+	public int ftruncate(int fd, long length) {
+		return (int) call(FTRUNCATE, "ftruncate", SCRATCH.get().segment, fd, length, 0, 0);
 	}
 
 	@Override
-	public void unlink(String path) throws ErrnoException {
-		MemorySegment scratch = SCRATCH.get();
-		if ((int) pathCall(UNLINK, "unlink", scratch, path, 0) != 0) {
-			throw failure("unlink", scratch);
-		}
+	public int unlink(String path) {
+		return (int) pathCall(UNLINK, "unlink", SCRATCH.get().segment, path, 0);
 	}
 
 	@Override
-	public void mkdir(String path, int mode) throws ErrnoException {
-		MemorySegment scratch = SCRATCH.get();
-		if ((int) pathCall(MKDIR, "mkdir", scratch, path, mode) != 0) {
-			throw failure("mkdir", scratch);
-		}
+	public int mkdir(String path, int mode) {
+		return (int) pathCall(MKDIR, "mkdir", SCRATCH.get().segment, path, mode);
 	}
 
 	@Override
-	public void close(int fd) {
-		call(CLOSE, "close", SCRATCH.get(), fd, 0, 0, 0);
+	public int close(int fd) {
+		return (int) call(CLOSE, "close", SCRATCH.get().segment, fd, 0, 0, 0);
 	}
 
 	@Override
 	public int geteuid() {
-		return (int) call(GETEUID, "geteuid", SCRATCH.get(), 0, 0, 0, 0);
+		return (int) call(GETEUID, "geteuid", SCRATCH.get().segment, 0, 0, 0, 0);
 	}
 
 	@Override
-	public boolean isAlive(long pid) {
-		if (pid <= 0 || pid > Integer.MAX_VALUE) {
-			return false;
-		}
-		MemorySegment scratch = SCRATCH.get();
-		return (int) call(KILL, "kill", scratch, pid, 0, 0, 0) == 0 || errno(scratch) == LinuxAbi.EPERM;
+	public int kill(int pid, int signal) {
+		return (int) call(KILL, "kill", SCRATCH.get().segment, pid, signal, 0, 0);
+	}
+
+	@Override
+	public int lastErrno() {
+		return SCRATCH.get().segment.get(JAVA_INT, ERRNO_OFFSET);
+	}
+
+	@Override
+	public @Nullable Errno errnoOf(int number) {
+		return LinuxAbi.errno(number);
+	}
+
+	@Override
+	public String strerror(int number) {
+		long text = call(STRERROR, "strerror", SCRATCH.get().segment, number, 0, 0, 0);
+		return (text == 0) ? "Unknown error " + number : MemorySegment.ofAddress(text).reinterpret(256).getString(0);
 	}
 
 	/** {@code f(path, b)}: the path copied into the thread's buffer when it fits, else into an arena of its own. */
@@ -306,15 +266,6 @@ final class ForeignNativeAccess implements NativeAccess {
 		}
 	}
 
-	private static FileStatus status(MemorySegment scratch) {
-		long links = LinuxAbi.AARCH64 ? Integer.toUnsignedLong(scratch.get(JAVA_INT, STAT_OFFSET + LinuxAbi.ST_NLINK))
-				: scratch.get(JAVA_LONG, STAT_OFFSET + LinuxAbi.ST_NLINK);
-		return new FileStatus(scratch.get(JAVA_LONG, STAT_OFFSET + LinuxAbi.ST_DEV),
-				scratch.get(JAVA_LONG, STAT_OFFSET + LinuxAbi.ST_INO), scratch.get(JAVA_INT, STAT_OFFSET + LinuxAbi.ST_MODE),
-				links, scratch.get(JAVA_INT, STAT_OFFSET + LinuxAbi.ST_UID),
-				scratch.get(JAVA_LONG, STAT_OFFSET + LinuxAbi.ST_SIZE));
-	}
-
 	private static RuntimeException failedDowncall(String name, Throwable ex) {
 		if (ex instanceof RuntimeException runtime) {
 			return runtime;
@@ -325,31 +276,25 @@ final class ForeignNativeAccess implements NativeAccess {
 		return new IllegalStateException(name + " downcall failed", ex);
 	}
 
-	private static int errno(MemorySegment state) {
-		return state.get(JAVA_INT, ERRNO_OFFSET);
-	}
-
-	private static ErrnoException failure(String call, MemorySegment state) {
-		return new ErrnoException(call, error(errno(state)));
-	}
-
-	private static SystemError error(int errno) {
-		return new SystemError(errno, LinuxAbi.errnoName(errno), strerror(errno));
-	}
-
-	private static String strerror(int errno) {
-		try (Arena arena = Arena.ofConfined()) {
-			long text = call(STRERROR, "strerror", arena.allocate(CAPTURE_LAYOUT), errno, 0, 0, 0);
-			return (text == 0) ? "Unknown error " + errno : MemorySegment.ofAddress(text).reinterpret(256).getString(0);
-		}
-	}
-
 	private static MethodHandle words(String name) {
 		return LINKER.downcallHandle(symbol(name), WORDS, CAPTURE_ERRNO);
 	}
 
 	private static MemorySegment symbol(String name) {
 		return LIBC.find(name).orElseThrow(() -> new UnsupportedOperationException("libc has no symbol '" + name + "'"));
+	}
+
+	/** A thread's buffer, and a view of it that {@link LinuxAbi} reads {@code struct stat} from. */
+	private static final class Scratch {
+
+		private final MemorySegment segment = Arena.ofAuto().allocate(DATA_OFFSET + DATA_SIZE, 16);
+
+		private final ByteBuffer buffer = this.segment.asByteBuffer().order(ByteOrder.nativeOrder());
+
+		FileStatus status() {
+			return LinuxAbi.status(this.buffer, (int) STAT_OFFSET);
+		}
+
 	}
 
 }

@@ -16,7 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for {@link HolderLookup}: telling who holds a lock when the file does not say yet, or
  * says what cannot be confirmed.
  * The other holder is a second open file description in this JVM; what it does between two
- * looks is played from the lock table callback, so that no test depends on timing.
+ * looks is played from the lock table callback, so that no test depends on timing. The lookup
+ * never takes a lock: {@link #find} plays the part of the lock loop that tries it between
+ * looks.
  */
 class HolderLookupTests {
 
@@ -62,7 +64,7 @@ class HolderLookupTests {
 			}
 			return NO_PROC_LOCKS;
 		});
-		PidFileHolder holder = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true).holder();
+		PidFileHolder holder = find(lookup, this.waiter, true);
 		assertThat(holder.kind()).isEqualTo(PidFileHolder.Kind.UNCONFIRMED);
 		assertThat(holder.pid()).hasValue(1);
 		assertThat(looks).hasValue(3);
@@ -72,7 +74,7 @@ class HolderLookupTests {
 	void findWhenContentStaysEmptyWithoutProcLocksShouldReportPidUnknown() throws Exception {
 		holdExclusive();
 		HolderLookup lookup = new HolderLookup(this.nativeAccess, (file) -> NO_PROC_LOCKS);
-		PidFileHolder holder = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true).holder();
+		PidFileHolder holder = find(lookup, this.waiter, true);
 		assertThat(holder.kind()).isEqualTo(PidFileHolder.Kind.UNKNOWN);
 		assertThat(holder.pid()).isEmpty();
 	}
@@ -80,9 +82,7 @@ class HolderLookupTests {
 	@Test
 	void findWhenContentStaysEmptyShouldAskProcLocksAndNameThisProcess() throws Exception {
 		holdExclusive();
-		PidFileHolder holder = new HolderLookup(this.nativeAccess, new ProcLocks())
-			.find(this.waiter, this.nativeAccess.fstat(this.waiter), true)
-			.holder();
+		PidFileHolder holder = find(new HolderLookup(this.nativeAccess, new ProcLocks()), this.waiter, true);
 		assertThat(holder.kind()).isEqualTo(PidFileHolder.Kind.THIS_PROCESS);
 		assertThat(holder.pid()).hasValue(OUR_PID);
 	}
@@ -98,7 +98,7 @@ class HolderLookupTests {
 					looks.incrementAndGet();
 					return NOBODY_LISTED;
 				});
-				PidFileHolder holder = lookup.find(fd, this.nativeAccess.fstat(fd), false).holder();
+				PidFileHolder holder = find(lookup, fd, false);
 				assertThat(holder.kind()).isEqualTo(PidFileHolder.Kind.THIS_PROCESS);
 				assertThat(holder.pid()).hasValue(OUR_PID);
 				assertThat(looks).hasValue(0);
@@ -116,7 +116,7 @@ class HolderLookupTests {
 		holdExclusive();
 		HolderLookup lookup = new HolderLookup(this.nativeAccess, (file) -> NOBODY_LISTED);
 		for (boolean exclusive : new boolean[] { true, false }) {
-			PidFileHolder holder = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), exclusive).holder();
+			PidFileHolder holder = find(lookup, this.waiter, exclusive);
 			assertThat(holder.kind()).isEqualTo(PidFileHolder.Kind.NOT_VISIBLE);
 			assertThat(holder.pid()).isEmpty();
 			assertThat(holder.writtenPid()).hasValue(OUR_PID);
@@ -135,7 +135,7 @@ class HolderLookupTests {
 			looks.incrementAndGet();
 			return new ProcLocks.Holders(true, OptionalLong.of(4242), false);
 		});
-		PidFileHolder holder = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true).holder();
+		PidFileHolder holder = find(lookup, this.waiter, true);
 		assertThat(holder.kind()).isEqualTo(PidFileHolder.Kind.PROCESS);
 		assertThat(holder.pid()).hasValue(4242);
 		assertThat(looks).hasValue(1);
@@ -150,7 +150,7 @@ class HolderLookupTests {
 			release();
 			return new ProcLocks.Holders(true, OptionalLong.empty(), true);
 		});
-		assertThat(lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true).free()).isTrue();
+		assertThat(lockedAfterLooks(lookup, this.waiter, true)).isTrue();
 	}
 
 	@Test
@@ -162,7 +162,7 @@ class HolderLookupTests {
 			release();
 			return new ProcLocks.Holders(true, OptionalLong.of(999), false);
 		});
-		assertThat(lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true).free()).isTrue();
+		assertThat(lockedAfterLooks(lookup, this.waiter, true)).isTrue();
 	}
 
 	@Test
@@ -171,10 +171,10 @@ class HolderLookupTests {
 		holdExclusive();
 		HolderLookup lookup = new HolderLookup(this.nativeAccess,
 				(file) -> new ProcLocks.Holders(true, OptionalLong.of(999), false));
-		HolderLookup.Result result = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true);
-		assertThat(result.free()).isFalse();
-		assertThat(result.holder().pid()).hasValue(999);
-		assertThat(result.holder().writtenPid()).hasValue(4242);
+		PidFileHolder holder = find(lookup, this.waiter, true);
+		assertThat(holder).isNotNull();
+		assertThat(holder.pid()).hasValue(999);
+		assertThat(holder.writtenPid()).hasValue(4242);
 	}
 
 	@Test
@@ -184,7 +184,7 @@ class HolderLookupTests {
 		holdExclusive();
 		HolderLookup lookup = new HolderLookup(this.nativeAccess,
 				(file) -> new ProcLocks.Holders(true, OptionalLong.of(999), false));
-		PidFileHolder holder = lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), false).holder();
+		PidFileHolder holder = find(lookup, this.waiter, false);
 		assertThat(holder.kind()).isEqualTo(PidFileHolder.Kind.PROCESS);
 		assertThat(holder.pid()).hasValue(999);
 	}
@@ -197,7 +197,7 @@ class HolderLookupTests {
 		holdExclusive();
 		HolderLookup lookup = new HolderLookup(this.nativeAccess,
 				(file) -> new ProcLocks.Holders(true, OptionalLong.of(999), false));
-		assertThat(lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), false).holder().pid()).hasValue(999);
+		assertThat(find(lookup, this.waiter, false).pid()).hasValue(999);
 	}
 
 	@Test
@@ -209,7 +209,30 @@ class HolderLookupTests {
 			release();
 			return new ProcLocks.Holders(true, OptionalLong.empty(), true);
 		});
-		assertThat(lookup.find(this.waiter, this.nativeAccess.fstat(this.waiter), true).free()).isTrue();
+		assertThat(lockedAfterLooks(lookup, this.waiter, true)).isTrue();
+	}
+
+	/**
+	 * Play the lock loop's part: try the lock, and look between tries until the lookup names
+	 * a holder.
+	 * @return the holder, or {@code null} once the lock was taken
+	 */
+	private PidFileHolder find(HolderLookup lookup, int fd, boolean exclusive) throws Exception {
+		FileStatus file = this.nativeAccess.fstat(fd);
+		for (int look = 1;; look++) {
+			if (this.nativeAccess.tryLock(fd, exclusive)) {
+				return null;
+			}
+			PidFileHolder holder = lookup.holder(fd, file, look);
+			if (holder != null) {
+				return holder;
+			}
+			Thread.sleep(5);
+		}
+	}
+
+	private boolean lockedAfterLooks(HolderLookup lookup, int fd, boolean exclusive) throws Exception {
+		return find(lookup, fd, exclusive) == null;
 	}
 
 	private void holdExclusive() throws Exception {

@@ -108,7 +108,7 @@ class NativeAccessLoaderTests {
 	@Test
 	void acquireOnJava22OrLaterShouldLoadNoJnrClassAndPrintNoWarning() throws Exception {
 		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(22);
-		assumeThat(System.getProperty(NativeAccessLoader.BACKEND_PROPERTY, "auto")).isIn("auto", "foreign");
+		assumeThat(System.getProperty(NativeAccessLoader.BACKEND_PROPERTY, "auto")).isIn("auto", "foreign", "java.lang.foreign");
 		List<String> command = ChildJvm.command(List.of("-Xlog:class+load=info:stdout"), InspectMain.class,
 				this.temp.resolve("app.pid").toString());
 		Process child = new ProcessBuilder(command).start();

@@ -33,15 +33,15 @@ public final class PidFileExceptions {
 	}
 
 	public static UnsafePidFileException unsafe(Path path, String reason) {
-		return new UnsafePidFileException(path, "lstat", reason, null);
+		return new UnsafePidFileException(path, PidFileException.Operation.LSTAT, reason, null);
 	}
 
 	public static UnsafePidFileException unsafeDirectory(Path path, String reason, Path directory) {
-		return new UnsafePidFileException(path, "stat", reason, null, directory);
+		return new UnsafePidFileException(path, PidFileException.Operation.STAT, reason, null, directory);
 	}
 
 	public static NotAPidFileException notAPidFile(Path path) {
-		return new NotAPidFileException(path, "read");
+		return new NotAPidFileException(path);
 	}
 
 	public static NativeLoadException nativeLoad(Path path, String backend, Throwable cause) {

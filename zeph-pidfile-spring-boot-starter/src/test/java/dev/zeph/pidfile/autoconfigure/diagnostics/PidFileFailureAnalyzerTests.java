@@ -3,6 +3,7 @@ package dev.zeph.pidfile.autoconfigure.diagnostics;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 
+import dev.zeph.pidfile.Errno;
 import dev.zeph.pidfile.PidFileException;
 import dev.zeph.pidfile.PidFileExceptions;
 import dev.zeph.pidfile.autoconfigure.PidFileStartupException;
@@ -49,6 +50,25 @@ class PidFileFailureAnalyzerTests {
 		assertThat(this.analyzer.analyze(wrap(PidFileExceptions.unsupportedPlatform(PATH, "no flock")))).isNull();
 		assertThat(this.analyzer.analyze(wrap(PidFileExceptions.nativeLoad(PATH, "jffi", new UnsatisfiedLinkError()))))
 			.isNull();
+	}
+
+	@Test
+	void analyzeShouldChooseTheAdviceByTheTypedErrno() {
+		FailureAnalysis analysis = this.analyzer.analyze(wrap(new PidFileException("Cannot create pid file " + PATH
+				+ ": quota", PATH, PidFileException.Operation.CREATE, Errno.EDQUOT, null)));
+		assertThat(analysis.getAction()).startsWith("Free space on the file system of /var/run/demo");
+	}
+
+	@Test
+	void analyzeShouldLeaveASubtypeWithoutAnAnalyzerAlone() {
+		class NewRefusal extends PidFileException {
+
+			NewRefusal() {
+				super("Refused", PATH, PidFileException.Operation.OTHER, Errno.EACCES, null);
+			}
+
+		}
+		assertThat(this.analyzer.analyze(wrap(new NewRefusal()))).isNull();
 	}
 
 	private FailureAnalysis analyze(String errno, String message) {
