@@ -31,7 +31,7 @@ public final class CountSystemCallsMain {
 		Files.exists(start);
 		cycle(path);
 		Files.exists(end);
-		System.out.println("counted " + path);
+		System.out.println("counted " + path + " on backend " + NativeAccessLoader.get(path).name());
 	}
 
 	private static void cycle(Path path) throws PidFileException {

@@ -9,6 +9,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.zeph.pidfile.testsupport.ChildJvm;
+import dev.zeph.pidfile.testsupport.Commands;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,7 +65,7 @@ class NoTwoHoldersTests {
 		finally {
 			threads.shutdownNow();
 			for (Process child : children) {
-				ChildJvm.stop(child);
+				Commands.killTree(child);
 			}
 		}
 		List<String> records = Files.readAllLines(witness);

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.zeph.pidfile.testsupport.Commands;
+
 /**
  * A user created for one test with {@code useradd} and removed with {@code userdel}: a real
  * other user, to own files and directories that are not ours and to run commands as. Needs

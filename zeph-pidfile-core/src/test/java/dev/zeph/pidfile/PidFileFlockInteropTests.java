@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.zeph.pidfile.testsupport.Commands;
+import dev.zeph.pidfile.testsupport.Polling;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +54,7 @@ class PidFileFlockInteropTests {
 			assertThat(Files.readAllBytes(path)).isEmpty();
 		}
 		finally {
-			ChildJvm.stop(flock);
+			Commands.killTree(flock);
 		}
 		try (PidFile pidFile = PidFile.acquire(path)) {
 			assertThat(pidFile.previousPid()).isEmpty();
@@ -70,7 +72,7 @@ class PidFileFlockInteropTests {
 			assertThat(status.pid()).hasValue(flock.pid());
 		}
 		finally {
-			ChildJvm.stop(flock);
+			Commands.killTree(flock);
 		}
 	}
 
@@ -99,15 +101,15 @@ class PidFileFlockInteropTests {
 				}
 			});
 			// the kernel lists a blocked flock request as "->" before the lock it waits for
-			Commands.await(() -> blockedRequests().contains(" " + ProcessHandle.current().pid() + " "),
+			Polling.await(() -> blockedRequests().contains(" " + ProcessHandle.current().pid() + " "),
 					"a blocked flock request of this process in /proc/locks");
 			assertThat(released).isNotDone();
-			ChildJvm.stop(flock);
+			Commands.killTree(flock);
 			released.get(1, TimeUnit.MINUTES);
 			assertThat(Commands.run("flock", "-n", path.toString(), "true").exitCode()).isZero();
 		}
 		finally {
-			ChildJvm.stop(flock);
+			Commands.killTree(flock);
 		}
 	}
 
@@ -131,7 +133,7 @@ class PidFileFlockInteropTests {
 	}
 
 	static void awaitLocked(Path path) throws InterruptedException {
-		Commands.await(() -> {
+		Polling.await(() -> {
 			try {
 				return Files.exists(path) && Commands.run("flock", "-n", path.toString(), "true").exitCode() == 1;
 			}

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import dev.zeph.pidfile.testsupport.ChildJvm;
+import dev.zeph.pidfile.testsupport.Commands;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,11 +47,11 @@ class PidFilePidNamespaceTests {
 					.doesNotContain("this process");
 			}
 			finally {
-				ChildJvm.stop(second);
+				Commands.killTree(second);
 			}
 		}
 		finally {
-			ChildJvm.stop(first);
+			Commands.killTree(first);
 		}
 	}
 
@@ -66,11 +68,11 @@ class PidFilePidNamespaceTests {
 					.doesNotContain("locked by PID 1");
 			}
 			finally {
-				ChildJvm.stop(second);
+				Commands.killTree(second);
 			}
 		}
 		finally {
-			ChildJvm.stop(first);
+			Commands.killTree(first);
 		}
 	}
 
@@ -88,7 +90,7 @@ class PidFilePidNamespaceTests {
 			assertThat(status.holder().writtenPid()).hasValue(1);
 		}
 		finally {
-			ChildJvm.stop(holder);
+			Commands.killTree(holder);
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
+import dev.zeph.pidfile.testsupport.Commands;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -194,7 +195,7 @@ class PidFileSafetyTests {
 				assertThat(path).isEmptyFile();
 			}
 			finally {
-				ChildJvm.stop(holder);
+				Commands.killTree(holder);
 			}
 			// nobody holds it now: the same file is refused as unsafe, and left where it is
 			assertThatExceptionOfType(UnsafePidFileException.class).isThrownBy(() -> PidFile.acquire(path))

@@ -3,6 +3,8 @@ package dev.zeph.pidfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.zeph.pidfile.testsupport.ChildJvm;
+import dev.zeph.pidfile.testsupport.Commands;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +25,7 @@ class PidFileStaleTests {
 		Path path = this.temp.resolve("app.pid");
 		Process holder = ChildJvm.start(HoldPidFileMain.class, path.toString());
 		ChildJvm.awaitLine(holder, "acquired");
-		ChildJvm.stop(holder); // SIGKILL: no chance to clean up
+		Commands.killTree(holder); // SIGKILL: no chance to clean up
 		assertThat(path).hasContent(Long.toString(holder.pid()));
 		try (PidFile pidFile = PidFile.acquire(path)) {
 			assertThat(pidFile.previousPid()).hasValue(holder.pid());
@@ -122,7 +124,7 @@ class PidFileStaleTests {
 			assertThat(status.pid()).hasValue(holder.pid());
 		}
 		finally {
-			ChildJvm.stop(holder);
+			Commands.killTree(holder);
 		}
 	}
 

@@ -7,6 +7,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.zeph.pidfile.testsupport.ChildJvm;
+import dev.zeph.pidfile.testsupport.Commands;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,7 +123,7 @@ class PidFileTests {
 			assertThat(Files.readAllBytes(path)).isEqualTo(before).isEqualTo((holder.pid() + "\n").getBytes());
 		}
 		finally {
-			ChildJvm.stop(holder);
+			Commands.killTree(holder);
 		}
 	}
 

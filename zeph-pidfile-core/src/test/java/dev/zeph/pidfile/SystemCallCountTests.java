@@ -10,15 +10,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.Test;
+import dev.zeph.pidfile.testsupport.ChildJvm;
+import dev.zeph.pidfile.testsupport.Commands;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
- * Tests that the lock protocol makes only the system calls it needs: a child JVM on this
- * JVM's backend runs under {@code strace -f}, and the calls that its main thread makes
+ * Tests that the lock protocol makes only the system calls it needs, on every backend: a
+ * child JVM on that backend runs under {@code strace -f}, and the calls that its main thread makes
  * between two marker look-ups, around one acquire and release after a first one, are
  * counted. The JVM's own housekeeping on that thread (a futex at a safepoint, memory for the
  * heap) is not the protocol's and is left out; every other call counts, whatever it is, so
@@ -36,9 +39,13 @@ class SystemCallCountTests {
 	@TempDir
 	Path temp;
 
-	@Test
-	void uncontendedAcquireAndReleaseShouldMakeTenSystemCallsAtMost() throws Exception {
+	@ParameterizedTest
+	@EnumSource(NativeBackend.class)
+	void uncontendedAcquireAndReleaseShouldMakeTenSystemCallsAtMost(NativeBackend backend) throws Exception {
 		assumeThat(System.getProperty("os.name")).as("strace traces Linux system calls").isEqualTo("Linux");
+		assumeThat(backend != NativeBackend.FOREIGN || Runtime.version().feature() >= 22)
+			.as("java.lang.foreign needs Java 22")
+			.isTrue();
 		assumeThat(Commands.available("strace")).as("strace is installed").isTrue();
 		// one directory down from the temporary one, as the benchmarks' pid file is
 		Path path = this.temp.resolve("run/app.pid");
@@ -46,13 +53,14 @@ class SystemCallCountTests {
 		Path end = this.temp.resolve("count-end-marker");
 		Path trace = this.temp.resolve("strace.out");
 		List<String> command = new ArrayList<>(List.of("strace", "-f", "-qq", "-s", "256", "-o", trace.toString()));
-		command.addAll(ChildJvm.command(List.of(), CountSystemCallsMain.class, path.toString(), start.toString(),
+		command.addAll(ChildJvm.command(List.of("-D" + NativeAccessLoader.BACKEND_PROPERTY + "=" + backend),
+				CountSystemCallsMain.class, path.toString(), start.toString(),
 				end.toString()));
 		Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
 		String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
 		assumeThat(output).as("strace may trace here (ptrace permitted)").doesNotContain("ptrace");
-		assertThat(output).contains("counted " + path);
+		assertThat(output).contains("counted " + path).contains("backend " + backend);
 		List<String> calls = callsBetween(Files.readAllLines(trace, StandardCharsets.UTF_8), start.toString(),
 				end.toString());
 		assertThat(calls).as("system calls of one acquire and release: %s", calls)

@@ -48,7 +48,7 @@ final class TestApplicationProcess {
 		List<String> options = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1"));
 		options.addAll(jvmOptions);
 		List<String> command = new ArrayList<>(launcher);
-		command.addAll(ChildJvm.command(options, classPath, PidFileTestApplication.class.getName(),
+		command.addAll(ChildJvm.command(options, classPath, PidFileTestApplication.class,
 				"--spring.main.banner-mode=off"));
 		command.addAll(List.of(args));
 		return LoggedProcess.start(command, workDirectory, output);

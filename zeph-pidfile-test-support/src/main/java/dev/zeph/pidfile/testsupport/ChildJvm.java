@@ -28,24 +28,23 @@ public final class ChildJvm {
 	 * @return the command
 	 */
 	public static List<String> command(List<String> jvmOptions, Class<?> main, String... args) {
-		return command(jvmOptions, System.getProperty("java.class.path"), main.getName(), args);
+		return command(jvmOptions, System.getProperty("java.class.path"), main, args);
 	}
 
 	/**
 	 * The command that runs a main class on the given class path.
 	 * @param jvmOptions options for the JVM
 	 * @param classPath the class path
-	 * @param mainClass the main class's name
+	 * @param main the main class
 	 * @param args its arguments
 	 * @return the command
 	 */
-	public static List<String> command(List<String> jvmOptions, String classPath, String mainClass,
-			String... args) {
+	public static List<String> command(List<String> jvmOptions, String classPath, Class<?> main, String... args) {
 		List<String> command = new ArrayList<>(launcher());
 		command.addAll(jvmOptions);
 		command.add("-cp");
 		command.add(classPath);
-		command.add(mainClass);
+		command.add(main.getName());
 		command.addAll(List.of(args));
 		return command;
 	}
