@@ -8,7 +8,7 @@ import dev.zeph.pidfile.PidFile;
 /**
  * What the first {@code PidFile.acquire} costs in a fresh JVM, without Spring: the native
  * backend's loading and linking plus one acquire and one release. Run by
- * run-startup-benchmarks.sh with zeph-pidfile-core (and, for JDK 17, jffi) on the class
+ * run-startup-benchmarks.sh (profile section) with zeph-pidfile-core (and, for JDK 17, jffi) on the class
  * path; prints one line: {@code cold_acquire ms=... release_ms=... cpu_ms=... classes=... backend=...}.
  */
 public final class ColdAcquire {

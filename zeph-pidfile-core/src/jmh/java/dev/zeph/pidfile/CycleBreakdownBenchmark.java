@@ -25,10 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@link #pidFileCalls}) and made before they were cut to what is needed
  * ({@link #pidFileCallsBefore}: geteuid, pread of an old pid, ftruncate), against the real
  * thing in
- * {@code bench.PidFileBenchmark.acquireRelease}. In this package for the package-private
+ * {@code PidFileBenchmark.acquireRelease} of the benchmarks module. In this package for the package-private
  * backend; not part of the ratio table. Run by hand, with the same {@code zeph.bench.dir}:
  * <pre>
- * java -cp "$CP" org.openjdk.jmh.Main -jvmArgsAppend "--enable-native-access=ALL-UNNAMED -Dzeph.bench.dir=/tmp" 'CycleBreakdown|acquireRelease'
+ * java -cp "$CP" org.openjdk.jmh.Main -jvmArgsAppend "--enable-native-access=ALL-UNNAMED -Dzeph.bench.dir=/tmp" 'CycleBreakdown'
  * </pre>
  */
 @BenchmarkMode(Mode.AverageTime)

@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Where {@code bench.PidFileBenchmark.inspectHeld}'s time goes: the pieces of
+ * Where {@code PidFileBenchmark.inspectHeld}'s (benchmarks module) time goes: the pieces of
  * {@code PidFile.inspect} on a held path, to compare with the whole and with
  * {@code syscall-floor.c}'s probe (open, flock, close). In this package for the
  * package-private backend and {@link ProcLocks}; not part of the ratio table. Run by hand:

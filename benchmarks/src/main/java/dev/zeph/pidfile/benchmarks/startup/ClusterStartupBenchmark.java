@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.zeph.pidfile.benchmarks.stats.Summary;
 import dev.zeph.pidfile.cluster.ClusterLock;
 import dev.zeph.pidfile.cluster.ClusterLockSettings;
 import dev.zeph.pidfile.testsupport.PostgresServer;
@@ -123,14 +124,14 @@ public final class ClusterStartupBenchmark {
 						+ "| start-up with / without, round by round | %.3fx | %.3f-%.3fx |%n"
 						+ "| refused (launch to exit) / full start with the lock (launch to ready) | %.3fx | %.3f-%.3fx |%n",
 				results.size(), ms(results, 0), min(results, 0), max(results, 0), ms(results, 1), min(results, 1),
-				max(results, 1), ms(results, 2), min(results, 2), max(results, 2), median(withOverWithout),
+				max(results, 1), ms(results, 2), min(results, 2), max(results, 2), Summary.median(withOverWithout),
 				Arrays.stream(withOverWithout).min().orElse(0), Arrays.stream(withOverWithout).max().orElse(0),
-				median(refusedOverFull), Arrays.stream(refusedOverFull).min().orElse(0),
+				Summary.median(refusedOverFull), Arrays.stream(refusedOverFull).min().orElse(0),
 				Arrays.stream(refusedOverFull).max().orElse(0));
 	}
 
 	private static double ms(List<long[]> results, int column) {
-		return median(results.stream().mapToDouble((r) -> r[column] / 1e6).toArray());
+		return Summary.median(results.stream().mapToDouble((r) -> r[column] / 1e6).toArray());
 	}
 
 	private static double min(List<long[]> results, int column) {
@@ -139,13 +140,6 @@ public final class ClusterStartupBenchmark {
 
 	private static double max(List<long[]> results, int column) {
 		return results.stream().mapToDouble((r) -> r[column] / 1e6).max().orElse(0);
-	}
-
-	private static double median(double[] values) {
-		double[] sorted = values.clone();
-		Arrays.sort(sorted);
-		int n = sorted.length;
-		return (n % 2 == 1) ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 	}
 
 }

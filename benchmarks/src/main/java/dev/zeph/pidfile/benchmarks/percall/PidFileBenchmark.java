@@ -1,4 +1,4 @@
-package dev.zeph.pidfile.bench;
+package dev.zeph.pidfile.benchmarks.percall;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The per-call cost of a pid file, for comparison with {@code ../shared/perf/syscall-floor.c}
- * run in the same minute (see {@code src/jmh/run-benchmarks.sh}): the C program's "cycle",
+ * run in the same minute (see {@link PerCallBenchmark}): the C program's "cycle",
  * "verify" and "probe" are {@link #acquireRelease()}, {@link #ownershipCheck()} and
  * {@link #inspectHeld()}.
  * <p>

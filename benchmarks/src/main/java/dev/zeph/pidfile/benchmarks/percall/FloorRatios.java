@@ -1,4 +1,4 @@
-package dev.zeph.pidfile.bench;
+package dev.zeph.pidfile.benchmarks.percall;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -13,8 +13,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.zeph.pidfile.benchmarks.stats.Summary;
+
 /**
- * Turns the samples that {@code run-benchmarks.sh} collected into the table of Java/C ratios.
+ * Turns the samples that {@link PerCallBenchmark} collected into the table of Java/C ratios; run
+ * alone on a results directory ({@code java ... FloorRatios <directory>}) it prints the table again.
  * <p>
  * {@code c.tsv} holds {@code run metric us} (three rounds per metric per C run) and
  * {@code java.tsv} holds {@code run config round benchmark us mean bytes}, where {@code us} is the
@@ -40,8 +43,11 @@ public final class FloorRatios {
 
 	public static void main(String[] args) throws IOException {
 		// UTF-8 whatever the locale: the table has µ, × and ≤
-		PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-		Path out = Path.of(args[0]);
+		print(Path.of(args[0]), new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8));
+	}
+
+	/** Prints the table of the results in a directory. */
+	static void print(Path out, PrintStream stdout) throws IOException {
 		List<String[]> floor = rows(out.resolve("c.tsv"));
 		List<String[]> java = rows(out.resolve("java.tsv"));
 		Map<String, List<String[]>> byConfig = new LinkedHashMap<>();
@@ -180,10 +186,7 @@ public final class FloorRatios {
 	}
 
 	static double median(List<Double> values) {
-		List<Double> sorted = new ArrayList<>(values);
-		sorted.sort(null);
-		int n = sorted.size();
-		return (n % 2 == 1) ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+		return Summary.of(values).median();
 	}
 
 }

@@ -1,3 +1,5 @@
+package dev.zeph.pidfile.benchmarks.health;
+
 import java.util.Arrays;
 
 import org.springframework.boot.SpringApplication;
@@ -13,8 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
  * every contributor but {@code pidfile}) and times, in alternating rounds, the actuator's
  * {@link HealthEndpoint} answering each group plus the JSON it would write. End-to-end latency
  * through {@code ab} on this machine cannot resolve a few microseconds (a round varies by a
- * factor of ten); this can, and run-startup-benchmarks.sh divides its difference by the HTTP
- * latency measured beside it.
+ * factor of ten); this can, and {@link HealthBenchmark} divides its difference by the HTTP
+ * latency measured beside it. It runs in a JVM of its own, on the class path of the web
+ * sample's extracted jar; its Spring Boot types are only {@code provided} to this module.
  * <p>
  * Arguments: rounds, calls per round, the pid file's path. Prints one line per round,
  * {@code health_cost round=N with_ns=... without_ns=...} (nanoseconds per call), then
