@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * as addresses in one native buffer per thread, reused by every call rather than a
  * {@code malloc} and {@code free} per path and buffer.
  */
-final class JffiNativeAccess implements Libc {
+final class JffiNativeAccess extends LinuxLibc {
 
 	/** Where a thread's buffer holds {@code struct stat}, then a path or the bytes read or written. */
 	private static final int STAT_OFFSET = 0;
@@ -126,16 +126,7 @@ final class JffiNativeAccess implements Libc {
 	}
 
 	@Override
-	public int open(String path, boolean write) {
-		return openWith(path, LinuxAbi.openFlags(write), 0);
-	}
-
-	@Override
-	public int create(String path, int mode) {
-		return openWith(path, LinuxAbi.createFlags(), mode);
-	}
-
-	private int openWith(String path, int flags, int mode) {
+	int open(String path, int flags, int mode) {
 		Scratch scratch = SCRATCH.get();
 		long cPath = cString(scratch, path);
 		try {
@@ -256,11 +247,6 @@ final class JffiNativeAccess implements Libc {
 	@Override
 	public int lastErrno() {
 		return this.lastError.get();
-	}
-
-	@Override
-	public @Nullable Errno errnoOf(int number) {
-		return LinuxAbi.errno(number);
 	}
 
 	@Override

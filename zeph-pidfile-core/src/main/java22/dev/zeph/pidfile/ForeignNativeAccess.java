@@ -37,7 +37,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * Every call works in one native buffer per thread, reused: errno, {@code struct stat}, and a
  * path or the bytes read or written, so that a call allocates no native memory of its own.
  */
-final class ForeignNativeAccess implements Libc {
+final class ForeignNativeAccess extends LinuxLibc {
 
 	/** {@code struct stat} as the kernel fills it in; {@link LinuxAbi} knows its layout. */
 	private static final long STAT_SIZE = LinuxAbi.STAT_SIZE;
@@ -107,16 +107,7 @@ final class ForeignNativeAccess implements Libc {
 	}
 
 	@Override
-	public int open(String path, boolean write) {
-		return openWith(path, LinuxAbi.openFlags(write), 0);
-	}
-
-	@Override
-	public int create(String path, int mode) {
-		return openWith(path, LinuxAbi.createFlags(), mode);
-	}
-
-	private static int openWith(String path, int flags, int mode) {
+	int open(String path, int flags, int mode) {
 		MemorySegment scratch = SCRATCH.get().segment;
 		if (path.length() <= DATA_PATH_CHARS) {
 			scratch.setString(DATA_OFFSET, path);
@@ -232,11 +223,6 @@ final class ForeignNativeAccess implements Libc {
 	@Override
 	public int lastErrno() {
 		return SCRATCH.get().segment.get(JAVA_INT, ERRNO_OFFSET);
-	}
-
-	@Override
-	public @Nullable Errno errnoOf(int number) {
-		return LinuxAbi.errno(number);
 	}
 
 	@Override
