@@ -15,9 +15,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
 /**
  * Opens the cluster lock's session on a thread of its own as soon as the environment is
  * prepared, so that loading the driver and logging in overlap with the rest of the start (the
- * logging system, the context, the pid file) instead of adding to it; where the cluster module
- * is on the class path, the driver's classes are loaded from the application's start on, before
- * the settings are known. Opening takes no lock:
+ * logging system, the context, the pid file) instead of adding to it; where the lock is asked
+ * for on the command line or in the environment, the driver's classes are loaded from the
+ * application's start on, before the settings are known. Opening takes no lock:
  * {@link ClusterLockApplicationContextInitializer} takes it on that session, in its place after
  * the pid file. A session that no initializer took is closed once the initializers have run or
  * the start has failed.
@@ -28,9 +28,8 @@ class ClusterLockConnectionListener implements ApplicationListener<SpringApplica
 
 	@Override
 	public void onApplicationEvent(SpringApplicationEvent event) {
-		if (event instanceof ApplicationStartingEvent
+		if (event instanceof ApplicationStartingEvent starting && isRequestedBeforeConfiguration(starting.getArgs())
 				&& ClusterLockApplicationContextInitializer.isAvailable(event.getSpringApplication().getClassLoader())) {
-			// whether the lock is wanted is not known yet, but the module is there to be used
 			ClusterGuard.loadAhead();
 		}
 		else if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
@@ -46,6 +45,22 @@ class ClusterLockConnectionListener implements ApplicationListener<SpringApplica
 			ClusterGuard.closeEarly(this.opened);
 			this.opened = null;
 		}
+	}
+
+	/**
+	 * Whether the lock is asked for where it can be seen before the configuration files are
+	 * read: on the command line, as a system property or in the environment, as containers and
+	 * unit files set it. Only then is the driver loaded from the application's start on; an
+	 * application that has the module but not the lock pays nothing for it.
+	 */
+	static boolean isRequestedBeforeConfiguration(String[] args) {
+		for (String arg : args) {
+			if (arg.equalsIgnoreCase("--" + ClusterLockApplicationContextInitializer.ENABLED_PROPERTY + "=true")) {
+				return true;
+			}
+		}
+		return "true".equalsIgnoreCase(System.getProperty(ClusterLockApplicationContextInitializer.ENABLED_PROPERTY))
+				|| "true".equalsIgnoreCase(System.getenv("ZEPH_PIDFILE_CLUSTER_ENABLED"));
 	}
 
 	/**

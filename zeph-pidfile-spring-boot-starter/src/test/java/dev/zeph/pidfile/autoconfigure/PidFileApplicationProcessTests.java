@@ -286,6 +286,17 @@ class PidFileApplicationProcessTests {
 		assertThat(path).doesNotExist();
 	}
 
+	@Test
+	void startWithTheClusterModuleButNotTheLockShouldLoadNoDriverClass() throws Exception {
+		try (LoggedProcess application = start("app.log", List.of("-Xlog:class+load=info"),
+				"--zeph.pidfile.path=" + this.temp.resolve("app.pid"), "--test.exit-after-start=true")) {
+			assertThat(application.awaitExit()).isZero();
+			assertThat(application.output()).contains("dev.zeph.pidfile.autoconfigure.ClusterLockConnectionListener")
+				.doesNotContain("] org.postgresql.")
+				.doesNotContain("] dev.zeph.pidfile.cluster.ClusterLockConnection ");
+		}
+	}
+
 	private LoggedProcess start(String log, String... args) throws Exception {
 		return start(log, List.of(), args);
 	}
