@@ -37,8 +37,12 @@ public final class Settings {
 		return this.values.getOrDefault(key, fallback);
 	}
 
+	/**
+	 * The path made absolute against the working directory: a relative pid-file path would
+	 * make the starter log a warning in every start, which the baseline does not pay for.
+	 */
 	public Path path(String key, String fallback) {
-		return Path.of(string(key, fallback));
+		return Path.of(string(key, fallback)).toAbsolutePath();
 	}
 
 }

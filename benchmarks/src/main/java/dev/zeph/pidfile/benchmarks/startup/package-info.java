@@ -1,6 +1,7 @@
 /**
- * What the cluster lock adds to the web sample's start-up, and what a refused start costs,
- * each paired with the same application in the same run.
+ * What the starter and the cluster lock add to the web sample's start-up, with and without
+ * Boot's CDS archive or the AOT cache, what a refused start costs, and where the start-up cost
+ * goes: each paired with the same application in the same run.
  */
 @NullMarked
 package dev.zeph.pidfile.benchmarks.startup;

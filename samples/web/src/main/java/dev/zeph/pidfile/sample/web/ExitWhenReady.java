@@ -10,9 +10,9 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.stereotype.Component;
 
 /**
- * For the start-up benchmarks only ({@code samples/web/bench}): with
+ * For the start-up benchmarks only (the {@code benchmarks} module, BENCHMARKS.md): with
  * {@code --sample.exit-when-ready=true} the application prints how long the JVM had been up when
- * it was ready to serve, the wall-clock time of that moment (so that a script can measure from
+ * it was ready to serve, the wall-clock time of that moment (so that a driver can measure from
  * the moment it launched {@code java}), how many bytes the main thread had allocated and how many
  * garbage collections had run by then (what drives the heap's share of peak RSS), and the main
  * thread's CPU time, one line, then
@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
 class ExitWhenReady implements ApplicationListener<ApplicationReadyEvent> {
 
 	/**
-	 * The start of the line the benchmark scripts parse, for example
+	 * The start of the line the benchmark drivers parse, for example
 	 * {@code sample.exit-when-ready: uptime_ms=2518 epoch_ms=1795000000123 main_alloc_bytes=301989888 gcs=7 main_cpu_ms=1710}
 	 * ({@code main_alloc_bytes=-1} on a JVM without {@code com.sun.management}).
 	 */

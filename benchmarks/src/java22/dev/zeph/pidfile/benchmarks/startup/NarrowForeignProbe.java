@@ -1,3 +1,5 @@
+package dev.zeph.pidfile.benchmarks.startup;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -15,7 +17,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * Not the project's code: what the java.lang.foreign path costs on the start-up path when it
  * links only the three functions a lock needs (open, flock, close, each capturing errno), to
  * compare with the core's backend, which links thirteen when it loads. Java 22+, Linux x86_64
- * flag values. Prints one line: {@code narrow binding=ffm3 ms=... cpu_ms=... classes=...}.
+ * flag values. Kept out of the module's Maven sources, which compile for Java 17:
+ * {@link ProfileBenchmark} compiles it with a JDK 22+ {@code javac --release 22} when it runs on
+ * such a JDK. Prints one line: {@code narrow binding=ffm3 ms=... cpu_ms=... classes=...}.
  */
 public final class NarrowForeignProbe {
 

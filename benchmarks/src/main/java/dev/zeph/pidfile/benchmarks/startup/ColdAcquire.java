@@ -1,3 +1,5 @@
+package dev.zeph.pidfile.benchmarks.startup;
+
 import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -7,9 +9,10 @@ import dev.zeph.pidfile.PidFile;
 
 /**
  * What the first {@code PidFile.acquire} costs in a fresh JVM, without Spring: the native
- * backend's loading and linking plus one acquire and one release. Run by
- * run-startup-benchmarks.sh (profile section) with zeph-pidfile-core (and, for JDK 17, jffi) on the class
- * path; prints one line: {@code cold_acquire ms=... release_ms=... cpu_ms=... classes=... backend=...}.
+ * backend's loading and linking plus one acquire and one release. {@link ProfileBenchmark} runs
+ * it in a JVM of its own with the web sample's extracted libraries on the class path (the core,
+ * and on JDK 17 jffi), so that the backend loads cold. Prints one
+ * line: {@code cold_acquire ms=... release_ms=... cpu_ms=... classes=... backend=...}.
  */
 public final class ColdAcquire {
 
