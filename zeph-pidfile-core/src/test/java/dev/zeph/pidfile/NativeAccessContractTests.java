@@ -1,7 +1,5 @@
 package dev.zeph.pidfile;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -230,7 +228,8 @@ abstract class NativeAccessContractTests {
 		});
 		try {
 			// the kernel shows our request waiting behind flock(1)'s lock
-			Polling.await(() -> blockedRequests() > 0, "a blocked flock request");
+			Polling.await(() -> PidFileFlockInteropTests.blockedRequests()
+				.contains(" " + ProcessHandle.current().pid() + " "), "a blocked flock request");
 			assertThat(wait).isNotDone();
 		}
 		finally {
@@ -284,18 +283,6 @@ abstract class NativeAccessContractTests {
 				assertThat(ex.error().name()).isEqualTo("ENOENT");
 				assertThat(ex.getMessage()).isEqualTo("open: No such file or directory (ENOENT)");
 			});
-	}
-
-	private long blockedRequests() {
-		try {
-			return Files.readAllLines(Path.of("/proc/locks"))
-				.stream()
-				.filter((line) -> line.contains("->") && line.contains(" " + ProcessHandle.current().pid() + " "))
-				.count();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

@@ -120,7 +120,8 @@ class PidFileFlockInteropTests {
 		assertThat(path).doesNotExist();
 	}
 
-	private static String blockedRequests() {
+	/** The blocked flock requests the kernel lists, {@code ->} before the lock each waits for. */
+	static String blockedRequests() {
 		try {
 			return Files.readAllLines(Path.of("/proc/locks"))
 				.stream()

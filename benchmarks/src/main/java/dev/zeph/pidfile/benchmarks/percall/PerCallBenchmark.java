@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipFile;
 
+import dev.zeph.pidfile.benchmarks.sample.Command;
 import dev.zeph.pidfile.benchmarks.sample.Jdk;
 import dev.zeph.pidfile.benchmarks.sample.Report;
 import dev.zeph.pidfile.benchmarks.sample.Settings;
@@ -118,7 +119,7 @@ public final class PerCallBenchmark {
 		// C's pid file one directory down, like Java's (<work>/jmhNNN/cycle.pid): the same path walk
 		Files.createDirectories(work.resolve("floor"));
 		Path floor = work.resolve("syscall-floor");
-		exec(List.of("gcc", "-O2", "-o", floor.toString(), source.toString()), out.resolve("gcc.log"));
+		Command.run(List.of("gcc", "-O2", "-o", floor.toString(), source.toString()), out.resolve("gcc.log"));
 		PerCallBenchmark benchmark = new PerCallBenchmark(settings, out, work, floor);
 		benchmark.machine(backends);
 		try {
@@ -152,7 +153,7 @@ public final class PerCallBenchmark {
 	/** One run of the C floor: three rounds of each of its metrics, appended to c.tsv. */
 	private void runFloor() throws Exception {
 		Path log = this.out.resolve("c-" + this.floorRuns + ".txt");
-		exec(List.of(this.floor.toString(), this.work.resolve("floor/floor.pid").toString(),
+		Command.run(List.of(this.floor.toString(), this.work.resolve("floor/floor.pid").toString(),
 				String.valueOf(this.settings.integer("floor-iterations", 20000))), log);
 		StringBuilder rows = new StringBuilder();
 		Matcher line = FLOOR_LINE.matcher(Files.readString(log));
@@ -268,13 +269,6 @@ public final class PerCallBenchmark {
 
 	private void append(String file, CharSequence rows) throws Exception {
 		Files.writeString(this.out.resolve(file), rows, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-	}
-
-	private static void exec(List<String> command, Path log) throws Exception {
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-		if (process.waitFor() != 0) {
-			throw new IllegalStateException(command.get(0) + " failed: see " + log);
-		}
 	}
 
 	private static void deleteTree(Path root) throws Exception {
