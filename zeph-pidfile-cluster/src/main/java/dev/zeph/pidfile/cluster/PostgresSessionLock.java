@@ -66,7 +66,9 @@ final class PostgresSessionLock implements SessionLock {
 		Connection connection = connect(settings, database, HolderIdentity.PREFIX + settings.name());
 		try {
 			Server server = checkServer(connection, settings, database);
-			checkNotPooled(settings, database, server.backendPid());
+			if (connection.unwrap(PGConnection.class).getBackendPID() != server.backendPid()) {
+				checkNotPooled(settings, database, server.backendPid());
+			}
 			setLease(connection, settings.serverTimeout(), server.version());
 			return new PostgresSessionLock(connection, database, LockKey.of(settings.name()), server.backendPid());
 		}
@@ -154,7 +156,9 @@ final class PostgresSessionLock implements SessionLock {
 	 * Refuse a transaction pooler: it hands the server process that one client left idle
 	 * between two statements to whichever client comes next, so a second session that gets
 	 * the first one's server process proves a pooler in between. Without one, a live
-	 * session's server process is its own.
+	 * session's server process is its own. Asked only when the process that greeted the
+	 * session (its cancel key) is not the one that answers it: a pooler greets with a key of
+	 * its own, and a second login is the costliest step of a start.
 	 */
 	private static void checkNotPooled(ClusterLockSettings settings, String database, long backendPid)
 			throws SQLException, ClusterLockUnavailableException {

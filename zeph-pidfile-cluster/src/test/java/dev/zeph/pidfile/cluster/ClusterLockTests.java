@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import dev.zeph.pidfile.cluster.ClusterLockUnavailableException.Reason;
 import dev.zeph.pidfile.testsupport.Polling;
 import dev.zeph.pidfile.testsupport.PostgresServer;
+import dev.zeph.pidfile.testsupport.TcpRelay;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -291,6 +292,21 @@ class ClusterLockTests {
 				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.POOLER))
 				.withMessageContaining("transaction pooler");
 			assertThat(server.heldLocks(LockKey.SPACE)).isZero();
+		}
+	}
+
+	@Test
+	void acquireOnADirectConnectionShouldLogInOnce() throws Exception {
+		try (TcpRelay network = new TcpRelay(server.port())) {
+			ClusterLockSettings settings = ClusterLockSettings.of("orders",
+					"jdbc:postgresql://127.0.0.1:" + network.port() + "/postgres", PostgresServer.USER,
+					PostgresServer.PASSWORD);
+			try (ClusterLock lock = ClusterLock.acquire(settings, new ClusterLock.Listener() {
+			})) {
+				assertThat(lock.isHeld()).isTrue();
+				// the session that greeted is the one that answers: no second login looks for a pooler
+				assertThat(network.accepted()).isOne();
+			}
 		}
 	}
 

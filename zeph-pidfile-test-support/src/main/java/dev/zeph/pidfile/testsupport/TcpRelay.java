@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 
@@ -30,6 +31,8 @@ public final class TcpRelay implements AutoCloseable {
 	private final int targetPort;
 
 	private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+	private final AtomicInteger accepted = new AtomicInteger();
 
 	private volatile boolean silent;
 
@@ -58,6 +61,14 @@ public final class TcpRelay implements AutoCloseable {
 		return this.server.getLocalPort();
 	}
 
+	/**
+	 * How many connections the relay has accepted: the logins made through it.
+	 * @return the number of connections
+	 */
+	public int accepted() {
+		return this.accepted.get();
+	}
+
 	/** Stop passing anything on, keeping every connection open. */
 	public void silence() {
 		this.silent = true;
@@ -80,6 +91,7 @@ public final class TcpRelay implements AutoCloseable {
 		while (!this.closed) {
 			try {
 				Socket client = this.server.accept();
+				this.accepted.incrementAndGet();
 				Socket target = new Socket(InetAddress.getLoopbackAddress(), this.targetPort);
 				this.sockets.add(client);
 				this.sockets.add(target);
