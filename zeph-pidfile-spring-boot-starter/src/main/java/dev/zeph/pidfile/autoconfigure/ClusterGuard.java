@@ -50,7 +50,11 @@ final class ClusterGuard {
 
 	private volatile @Nullable ApplicationClusterLock lock;
 
-	private volatile boolean activatedBeforeRefresh;
+	/** Whether the context has been refreshed: only then are events published to it. */
+	private boolean refreshed;
+
+	/** An edge that came before the refresh ended, published when it ends. */
+	private @Nullable Edge pending;
 
 	private ClusterGuard(ConfigurableApplicationContext context, PidFileProperties.OnLoss onLoss) {
 		this.context = context;
@@ -185,9 +189,8 @@ final class ClusterGuard {
 			}
 		});
 		this.context.addApplicationListener((ContextRefreshedEvent event) -> {
-			if (event.getApplicationContext() == this.context && this.activatedBeforeRefresh && lock.isActive()) {
-				this.activatedBeforeRefresh = false;
-				this.context.publishEvent(new ClusterLockActivatedEvent(lock));
+			if (event.getApplicationContext() == this.context) {
+				publishPending();
 			}
 		});
 		ConfigurableListableBeanFactory beanFactory = this.context.getBeanFactory();
@@ -264,19 +267,47 @@ final class ClusterGuard {
 	}
 
 	/**
-	 * Publish an edge, or keep an activation for the end of the refresh when the context
-	 * cannot publish yet.
-	 * @return whether the event was published
+	 * Publish an edge, or keep it for the end of the refresh: an event published while the
+	 * context refreshes would create its listener beans on this thread, beside the main
+	 * thread that is creating the others.
+	 * @return whether the edge was published or kept: not a loss that nothing will act on,
+	 * which the caller handles itself
 	 */
 	private boolean publish(boolean activated, @Nullable String reason, boolean wasActive) {
+		Edge edge = new Edge(activated, (reason != null) ? reason : "", wasActive);
 		ApplicationClusterLock lock = this.lock;
-		if (lock == null || !this.context.isActive()) {
-			this.activatedBeforeRefresh = activated;
-			return false;
+		synchronized (this) {
+			if (!this.refreshed || lock == null) {
+				boolean kept = activated || this.onLoss == PidFileProperties.OnLoss.KEEP_RUNNING;
+				this.pending = kept ? edge : null;
+				return kept;
+			}
 		}
-		this.context.publishEvent(activated ? new ClusterLockActivatedEvent(lock)
-				: new ClusterLockLostEvent(lock, (reason != null) ? reason : "", wasActive));
+		edge.publish(this.context, lock);
 		return true;
+	}
+
+	private void publishPending() {
+		Edge edge;
+		synchronized (this) {
+			this.refreshed = true;
+			edge = this.pending;
+			this.pending = null;
+		}
+		ApplicationClusterLock lock = this.lock;
+		if (edge != null && lock != null && (!edge.activated() || lock.isActive())) {
+			edge.publish(this.context, lock);
+		}
+	}
+
+	/** An edge of activity: activated, or lost for a reason. */
+	private record Edge(boolean activated, String reason, boolean wasActive) {
+
+		void publish(ConfigurableApplicationContext context, ApplicationClusterLock lock) {
+			context.publishEvent(this.activated ? new ClusterLockActivatedEvent(lock)
+					: new ClusterLockLostEvent(lock, this.reason, this.wasActive));
+		}
+
 	}
 
 }

@@ -135,6 +135,20 @@ class ClusterLockApplicationTests {
 	}
 
 	@Test
+	void activationDuringTheRefreshShouldBePublishedOnceTheContextIsRefreshed() {
+		ConfigurableApplicationContext context = PidFileApplicationContextInitializerTests
+			.application(ActivatedDuringRefreshConfiguration.class)
+			.run(args("--zeph.pidfile.cluster.heartbeat-interval=200ms", "--zeph.pidfile.cluster.heartbeat-timeout=300ms",
+					"--zeph.pidfile.cluster.server-timeout=3s"));
+		this.contexts.add(context);
+		Events events = context.getBean(Events.class);
+		assertThat(context.getBean(ActiveDuringRefresh.class).eventsBeforeRefreshEnded).isZero();
+		// an event published during the refresh would not reach @EventListener methods, registered at its end
+		assertThat(events.activated).hasSize(1);
+		assertThat(events.activated.get(0).getSource().isActive()).isTrue();
+	}
+
+	@Test
 	void secondStartShouldBeRefusedBeforeAnyBeanNamingTheHolder() {
 		run(args());
 		ConstructedBeans.count = 0;
@@ -333,6 +347,34 @@ class ClusterLockApplicationTests {
 		@Bean
 		ConstructedBeans constructedBeans() {
 			return new ConstructedBeans();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ActivatedDuringRefreshConfiguration extends EventsConfiguration {
+
+		@Bean
+		ActiveDuringRefresh activeDuringRefresh(ApplicationClusterLock lock, Events events) {
+			return new ActiveDuringRefresh(lock, events);
+		}
+
+	}
+
+	/** Holds the refresh until the takeover grace has passed and the heartbeat thread has had its say. */
+	static class ActiveDuringRefresh {
+
+		final int eventsBeforeRefreshEnded;
+
+		ActiveDuringRefresh(ApplicationClusterLock lock, Events events) {
+			try {
+				Polling.await(lock::isActive, "the lock to become active during the refresh");
+				Thread.sleep(500);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			this.eventsBeforeRefreshEnded = events.activated.size();
 		}
 
 	}
