@@ -37,6 +37,9 @@ final class PathSafety {
 
 	private final int euid;
 
+	/** The directories this acquire created, outermost first. */
+	private final List<Path> created = new ArrayList<>(0);
+
 	PathSafety(NativeAccess nativeAccess, Path path) {
 		this.nativeAccess = nativeAccess;
 		this.path = path;
@@ -230,15 +233,34 @@ final class PathSafety {
 		for (Path each : missing) {
 			try {
 				this.nativeAccess.mkdir(each.toString(), DIRECTORY_MODE);
+				this.created.add(each);
 			}
 			catch (ErrnoException ex) {
 				// made meanwhile by another process: as good as made here
 				if (ex.errno() != Errno.EEXIST) {
+					removeCreatedDirectories();
 					throw new PidFileException("Cannot create directory " + each + " for pid file " + this.path + ": "
 							+ ex.error().describe(), this.path, Operation.CREATE_DIRECTORY, ex.error());
 				}
 			}
 		}
+	}
+
+	/**
+	 * Remove again, innermost first, the directories this acquire created, while they are
+	 * empty: an acquire that fails (a full disk) leaves nothing behind, and a directory that
+	 * another process has meanwhile put a file in stays, with those above it.
+	 */
+	void removeCreatedDirectories() {
+		for (int i = this.created.size() - 1; i >= 0; i--) {
+			try {
+				Files.delete(this.created.get(i));
+			}
+			catch (IOException ex) {
+				break;
+			}
+		}
+		this.created.clear();
 	}
 
 	/**

@@ -89,30 +89,40 @@ public final class PidFile implements AutoCloseable {
 		catch (UnsafePidFileException ex) {
 			throw open.heldOrUnsafe(ex);
 		}
-		if (!open.exclusive(safety)) {
+		boolean locked;
+		try {
+			locked = open.exclusive(safety);
+		}
+		catch (PidFileException ex) {
+			safety.removeCreatedDirectories();
+			throw ex;
+		}
+		if (!locked) {
 			throw new AlreadyRunningException(absolute, Objects.requireNonNull(open.holder()), null);
 		}
 		int fd = open.fd();
-		FileStatus locked = open.locked();
+		FileStatus file = open.locked();
 		long pid = ProcessHandle.current().pid();
 		Operation operation = Operation.READ;
 		try {
-			OptionalLong previous = PidContent.read(nativeAccess, fd, locked.size(), absolute);
+			OptionalLong previous = PidContent.read(nativeAccess, fd, file.size(), absolute);
 			operation = Operation.WRITE;
 			byte[] bytes = PidContent.format(pid);
 			// write, then cut: a reader never sees our pid followed by a longer stale pid's digits;
 			// what was no longer than our pid leaves nothing to cut
 			nativeAccess.pwrite(fd, bytes, 0);
-			if (locked.size() > bytes.length) {
+			if (file.size() > bytes.length) {
 				nativeAccess.ftruncate(fd, bytes.length);
 			}
-			return new PidFile(absolute, nativeAccess, fd, locked, pid, previous);
+			return new PidFile(absolute, nativeAccess, fd, file, pid, previous);
 		}
 		catch (ErrnoException | NotAPidFileException ex) {
+			// leave nothing behind that this acquire made: a full disk fails the write
 			if (open.created()) {
 				removeQuietly(nativeAccess, absolute);
 			}
 			open.release();
+			safety.removeCreatedDirectories();
 			throw (ex instanceof NotAPidFileException notAPidFile) ? notAPidFile
 					: failure(absolute, operation, (ErrnoException) ex);
 		}
