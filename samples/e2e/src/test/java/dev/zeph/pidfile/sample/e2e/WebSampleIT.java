@@ -1,11 +1,14 @@
 package dev.zeph.pidfile.sample.e2e;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import dev.zeph.pidfile.testsupport.Commands;
 import dev.zeph.pidfile.testsupport.LoggedProcess;
@@ -244,6 +247,43 @@ class WebSampleIT {
 			.isZero();
 		try {
 			assertRefused(directory.resolve("web.pid"), "EROFS");
+		}
+		finally {
+			Commands.run("umount", directory.toString());
+		}
+	}
+
+	@Test
+	void fullDiskShouldExit73AdvisingSpaceAndLeaveNothingBehind() throws Exception {
+		Path directory = Files.createDirectory(this.temp.resolve("full"));
+		boolean root = "root".equals(System.getProperty("user.name"));
+		assumeThat(root).as("mounting a small file system needs root").isTrue();
+		assumeThat(Commands.run("mount", "-t", "tmpfs", "-o", "size=64k,mode=0755", "tmpfs", directory.toString())
+			.exitCode()).isZero();
+		try {
+			Path filler = directory.resolve("filler");
+			try (OutputStream out = Files.newOutputStream(filler)) {
+				byte[] page = new byte[4096];
+				while (true) {
+					out.write(page);
+					out.flush();
+				}
+			}
+			catch (IOException ex) {
+				assertThat(ex).hasMessageContaining("No space left on device");
+			}
+			Path pidFile = directory.resolve("run/web.pid");
+			try (LoggedProcess app = SampleProcess.web(this.temp, "--zeph.pidfile.path=" + pidFile)) {
+				assertThat(app.awaitExit()).as(app.output()).isEqualTo(73);
+				assertThat(app.output()).contains("APPLICATION FAILED TO START")
+					.contains(pidFile.toString())
+					.contains("ENOSPC")
+					.contains("Free space on the file system of " + pidFile.getParent());
+			}
+			// neither the pid file nor the directory the start created for it
+			try (Stream<Path> files = Files.list(directory)) {
+				assertThat(files).containsExactly(filler);
+			}
 		}
 		finally {
 			Commands.run("umount", directory.toString());
