@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 import dev.zeph.pidfile.testsupport.ChildJvm;
 import dev.zeph.pidfile.testsupport.Commands;
+import dev.zeph.pidfile.testsupport.Polling;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,6 +93,41 @@ class PidFilePidNamespaceTests {
 		finally {
 			Commands.killTree(holder);
 		}
+	}
+
+	@Test
+	void awaitReleaseInOneNamespaceShouldWakeWhenTheHolderInAnotherLetsGo() throws Exception {
+		Path path = this.temp.resolve("app.pid");
+		Process holder = inOwnPidNamespace(path, true);
+		try {
+			ChildJvm.awaitLine(holder, "acquired");
+			// two containers sharing a volume, each its own pid 1
+			Process waiter = inOwnPidNamespace(AwaitThenAcquireMain.class, path);
+			try {
+				ChildJvm.awaitLine(waiter, "waiting");
+				long waiterHere = waiter.descendants().findFirst().orElseThrow().pid();
+				Polling.await(() -> PidFileFlockInteropTests.blockedRequests().contains(" " + waiterHere + " "),
+						"the waiter's blocked flock request in /proc/locks");
+				assertThat(waiter.isAlive()).isTrue();
+				Commands.killTree(holder);
+				assertThat(ChildJvm.awaitLine(waiter, "acquired")).isEqualTo("acquired 1");
+			}
+			finally {
+				Commands.killTree(waiter);
+			}
+		}
+		finally {
+			Commands.killTree(holder);
+		}
+	}
+
+	/**
+	 * A test's main class in a new pid namespace with its own {@code /proc}, as its pid 1.
+	 */
+	private static Process inOwnPidNamespace(Class<?> main, Path path) throws IOException {
+		List<String> command = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
+		command.addAll(ChildJvm.command(List.of(), main, path.toString()));
+		return new ProcessBuilder(command).redirectErrorStream(true).start();
 	}
 
 	/**
