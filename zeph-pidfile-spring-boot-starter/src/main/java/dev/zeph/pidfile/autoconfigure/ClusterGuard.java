@@ -22,6 +22,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.core.SpringProperties;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
@@ -35,6 +36,9 @@ import org.springframework.util.StringUtils;
 final class ClusterGuard {
 
 	private static final String PREFIX = "zeph.pidfile.cluster.";
+
+	/** Spring Framework's property that ends a run once the context is refreshed. */
+	private static final String EXIT_PROPERTY = "spring.context.exit";
 
 	private static final Duration WAIT_LOG_INTERVAL = Duration.ofMinutes(1);
 
@@ -98,6 +102,21 @@ final class ClusterGuard {
 				+ "; active after a takeover grace of " + settings.takeoverGrace().toMillis() + " ms");
 		guard.register(applicationLock);
 		ExitOnLockLoss.register(context, pidFileProperties.getOnLoss());
+		if (isTrainingRun()) {
+			logger.info("Released cluster lock '" + settings.name() + "' at once: this run ends at the refresh ("
+					+ EXIT_PROPERTY + "=onRefresh, a CDS or AOT cache training run) and is never active");
+			applicationLock.close();
+		}
+	}
+
+	/**
+	 * Whether this run halts the JVM once the context is refreshed, as training runs for a
+	 * CDS archive or an AOT cache do. The halt runs no shutdown hook, and writing the archive
+	 * keeps the heartbeat from running for seconds: a lock held into it would be reported lost,
+	 * and the exit that follows would cut the archive short.
+	 */
+	private static boolean isTrainingRun() {
+		return "onRefresh".equalsIgnoreCase(SpringProperties.getProperty(EXIT_PROPERTY));
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.zeph.pidfile.testsupport.Commands;
 import dev.zeph.pidfile.testsupport.LoggedProcess;
 import dev.zeph.pidfile.testsupport.Polling;
 import dev.zeph.pidfile.testsupport.PostgresServer;
@@ -39,12 +40,16 @@ class ClusterSampleIT {
 	}
 
 	private LoggedProcess start(String... more) throws Exception {
+		return start(List.of(), SampleProcess.jar("sample.cluster.jar"), more);
+	}
+
+	private LoggedProcess start(List<String> jvmOptions, Path jar, String... more) throws Exception {
 		List<String> args = new ArrayList<>(List.of("--zeph.pidfile.cluster.url=" + server.url(),
 				"--zeph.pidfile.cluster.username=" + PostgresServer.USER,
 				"--zeph.pidfile.cluster.password=" + PostgresServer.PASSWORD,
 				"--sample.work-log=" + this.temp.resolve("work.log")));
 		args.addAll(List.of(more));
-		return SampleProcess.start("sample.cluster.jar", this.temp, args.toArray(String[]::new));
+		return SampleProcess.start(jvmOptions, jar, this.temp, args.toArray(String[]::new));
 	}
 
 	/**
@@ -82,6 +87,40 @@ class ClusterSampleIT {
 					.contains("Only one instance may be active");
 			}
 			assertThat(first.isAlive()).isTrue();
+		}
+	}
+
+	/**
+	 * The training run of a CDS archive (JDK 17-24) or an AOT cache (25) ends with a halt at
+	 * the refresh, which runs no shutdown hook, and writing the archive keeps every thread
+	 * still for seconds: a lock held into it was reported lost, and its exit cut the AOT
+	 * cache short.
+	 */
+	@Test
+	void trainingRunShouldLetGoOfTheLockAtOnceAndLeaveAnArchiveThatStarts() throws Exception {
+		Path jar = SampleProcess.jar("sample.cluster.jar");
+		Path app = this.temp.resolve("app");
+		Commands.Result extract = Commands.run(SampleProcess.java(), "-Djarmode=tools", "-jar", jar.toString(),
+				"extract", "--destination", app.toString());
+		assertThat(extract.exitCode()).as(extract.output()).isZero();
+		Path extracted = app.resolve(jar.getFileName());
+		boolean aotCache = Runtime.version().feature() >= 25;
+		Path archive = app.resolve(aotCache ? "app.aot" : "app.jsa");
+		List<String> train = List.of(aotCache ? "-XX:AOTCacheOutput=" + archive : "-XX:ArchiveClassesAtExit=" + archive,
+				"-Dspring.context.exit=onRefresh");
+		Path trainingPidFile = this.temp.resolve("training.pid");
+		try (LoggedProcess training = start(train, extracted, "--zeph.pidfile.path=" + trainingPidFile)) {
+			assertThat(training.awaitExit()).as(training.output()).isZero();
+			assertThat(training.output()).contains("Released cluster lock 'zeph-pidfile-sample-cluster' at once")
+				.doesNotContain("Lost cluster lock")
+				.doesNotContain("[error");
+		}
+		assertThat(archive).isRegularFile();
+		// insisting on the archive: a start that could not use it fails instead of running without
+		List<String> use = aotCache ? List.of("-XX:AOTMode=on", "-XX:AOTCache=" + archive)
+				: List.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive);
+		try (LoggedProcess instance = start(use, extracted)) {
+			instance.awaitOutput("Active: this instance holds cluster lock");
 		}
 	}
 

@@ -22,16 +22,35 @@ final class SampleProcess {
 	}
 
 	static LoggedProcess start(String jarProperty, Path workDirectory, String... args) throws IOException {
-		Path jar = Path.of(System.getProperty(jarProperty));
-		if (!Files.isRegularFile(jar)) {
-			throw new IllegalStateException("no sample jar at " + jar + ": build it with ./mvnw package first");
-		}
+		return start(List.of(), jar(jarProperty), workDirectory, args);
+	}
+
+	/**
+	 * A jar started with JVM options of its own: an extracted sample, from its archive.
+	 */
+	static LoggedProcess start(List<String> jvmOptions, Path jar, Path workDirectory, String... args)
+			throws IOException {
 		List<String> command = new ArrayList<>();
-		command.add(ProcessHandle.current().info().command().orElse("java"));
+		command.add(java());
+		command.addAll(jvmOptions);
 		command.add("-jar");
 		command.add(jar.toString());
 		command.addAll(List.of(args));
 		return LoggedProcess.start(command, workDirectory, Files.createTempFile(workDirectory, "sample-", ".log"));
+	}
+
+	/** The sample jar the build names in a system property. */
+	static Path jar(String jarProperty) {
+		Path jar = Path.of(System.getProperty(jarProperty));
+		if (!Files.isRegularFile(jar)) {
+			throw new IllegalStateException("no sample jar at " + jar + ": build it with ./mvnw package first");
+		}
+		return jar;
+	}
+
+	/** The JDK that runs the tests, which runs the samples too. */
+	static String java() {
+		return ProcessHandle.current().info().command().orElse("java");
 	}
 
 	static LoggedProcess web(Path workDirectory, String... args) throws IOException {
