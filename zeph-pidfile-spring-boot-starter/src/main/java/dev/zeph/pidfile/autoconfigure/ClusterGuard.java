@@ -296,7 +296,8 @@ final class ClusterGuard {
 		Edge edge = new Edge(activated, (reason != null) ? reason : "", wasActive);
 		ApplicationClusterLock lock = this.lock;
 		synchronized (this) {
-			if (!this.refreshed || lock == null) {
+			if (!this.refreshed || lock == null || !this.context.isActive()) {
+				// not refreshed yet, or closing: a loss nothing will publish is the caller's to act on
 				boolean kept = activated || this.onLoss == PidFileProperties.OnLoss.KEEP_RUNNING;
 				this.pending = kept ? edge : null;
 				return kept;

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.bootstrap.DefaultBootstrapContext;
@@ -238,6 +240,32 @@ class ClusterLockApplicationTests {
 			Polling.await(() -> server.sessionsOf("zeph:orders") == 1, "the waiter's session to end with it");
 			assertThat(pidFile).doesNotExist();
 			assertThat(holder.isHeld()).isTrue();
+		}
+	}
+
+	/**
+	 * SIGTERM from the moment the lock is taken until the instance is active: the shutdown
+	 * lets go of the lock, which is free for the next instance the moment the process is gone,
+	 * and nothing reports a loss.
+	 */
+	@ParameterizedTest
+	@ValueSource(ints = { 0, 100, 400, 1000 })
+	void terminatedShortlyAfterLockingShouldFreeTheLockAndReportNoLoss(int delayMillis) throws Exception {
+		Path pidFile = this.temp.resolve("app.pid");
+		try (LoggedProcess application = TestApplicationProcess.start(this.temp.resolve("app.log"), List.of(),
+				args("--zeph.pidfile.path=" + pidFile))) {
+			application.awaitOutput("Locked cluster lock 'orders'");
+			Thread.sleep(delayMillis);
+			application.terminate();
+			assertThat(application.awaitExit()).as(application.output()).isEqualTo(143);
+			assertThat(application.output()).doesNotContain("Lost cluster lock");
+			assertThat(pidFile).doesNotExist();
+		}
+		ClusterLockSettings settings = ClusterLockSettings.of("orders", server.url(), PostgresServer.USER,
+				PostgresServer.PASSWORD);
+		try (ClusterLock next = ClusterLock.acquire(settings, new ClusterLock.Listener() {
+		})) {
+			assertThat(next.isHeld()).isTrue();
 		}
 	}
 
