@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.zeph.pidfile.benchmarks.sample.Jdk;
 import dev.zeph.pidfile.benchmarks.stats.Summary;
 import dev.zeph.pidfile.cluster.ClusterLock;
 import dev.zeph.pidfile.cluster.ClusterLockSettings;
@@ -39,6 +40,7 @@ public final class ClusterStartupBenchmark {
 		Path jar = Path.of(args[0]);
 		int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 10;
 		Path report = Path.of((args.length > 2) ? args[2] : "benchmarks/target/cluster-startup.txt");
+		boolean cds = args.length > 3 && args[3].equals("cds");
 		Path directory = Files.createTempDirectory("zeph-startup-");
 		try (PostgresServer server = PostgresServer.start()) {
 			List<String> cluster = List.of("--zeph.pidfile.cluster.enabled=true",
@@ -46,17 +48,27 @@ public final class ClusterStartupBenchmark {
 					"--zeph.pidfile.cluster.password=" + PostgresServer.PASSWORD);
 			ClusterLockSettings holderSettings = ClusterLockSettings.of(LOCK_NAME, server.url(), PostgresServer.USER,
 					PostgresServer.PASSWORD);
+			Launch launch = new Launch(List.of(), jar);
+			if (cds) {
+				Jdk jdk = new Jdk(Runtime.version().feature(), Path.of(System.getProperty("java.home")));
+				TrainedArchive archive = TrainedArchive.train(jdk, jar, directory.resolve("cds"),
+						directory.resolve("training.pid"), directory, cluster);
+				// the first starts insist on the archive: one that cannot be used stops the run
+				start(new Launch(archive.jvmArgs(true), archive.app()), directory, cluster, 0);
+				start(new Launch(archive.jvmArgs(true), archive.app()), directory, List.of(), 0);
+				launch = new Launch(archive.jvmArgs(false), archive.app());
+			}
 			// one warm-up of each, not counted: the page cache holds the jar from then on
-			start(jar, directory, cluster, 0);
-			start(jar, directory, List.of(), 0);
+			start(launch, directory, cluster, 0);
+			start(launch, directory, List.of(), 0);
 			List<long[]> results = new ArrayList<>();
 			for (int round = 0; round < rounds; round++) {
-				Start withLock = start(jar, directory, cluster, 0);
-				Start without = start(jar, directory, List.of(), 0);
+				Start withLock = start(launch, directory, cluster, 0);
+				Start without = start(launch, directory, List.of(), 0);
 				Start refused;
 				try (ClusterLock holder = ClusterLock.acquire(holderSettings, new ClusterLock.Listener() {
 				})) {
-					refused = start(jar, directory, cluster, 75);
+					refused = start(launch, directory, cluster, 75);
 				}
 				results.add(new long[] { withLock.uptime(), without.uptime(), refused.launchToEnd(),
 						withLock.launchToEnd() });
@@ -66,7 +78,7 @@ public final class ClusterStartupBenchmark {
 						round + 1, withLock.uptime() / 1_000_000, without.uptime() / 1_000_000,
 						refused.launchToEnd() / 1_000_000, withLock.launchToEnd() / 1_000_000);
 			}
-			String table = table(results);
+			String table = table(results, cds ? ", from an archive trained with the lock" : "");
 			System.out.println(table);
 			Files.createDirectories(report.toAbsolutePath().getParent());
 			Files.writeString(report, table);
@@ -77,10 +89,12 @@ public final class ClusterStartupBenchmark {
 	 * One start, which must exit with the expected code: for a start that became ready, the
 	 * JVM's uptime then and the time from launch to then; for a refused one, launch to exit.
 	 */
-	private static Start start(Path jar, Path directory, List<String> extra, int expectedExit) throws Exception {
-		List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-				jar.toString(), "--server.port=0", "--server.address=127.0.0.1", "--sample.exit-when-ready=true",
-				"--spring.main.banner-mode=off",
+	private static Start start(Launch launch, Path directory, List<String> extra, int expectedExit)
+			throws Exception {
+		List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+		command.addAll(launch.jvmArgs());
+		command.addAll(List.of("-jar", launch.jar().toString(), "--server.port=0", "--server.address=127.0.0.1",
+				"--sample.exit-when-ready=true", "--spring.main.banner-mode=off",
 				"--zeph.pidfile.path=" + directory.resolve("web-" + System.nanoTime() + ".pid")));
 		command.addAll(extra);
 		Path output = directory.resolve("start.log");
@@ -105,6 +119,11 @@ public final class ClusterStartupBenchmark {
 		return new Start(uptime, toReady);
 	}
 
+	/** How the jar is started: from an archive, or as it is. */
+	private record Launch(List<String> jvmArgs, Path jar) {
+
+	}
+
 	/**
 	 * A start: the JVM's uptime at ready (-1 when refused), and its time from launch to ready,
 	 * or to exit when refused.
@@ -113,17 +132,17 @@ public final class ClusterStartupBenchmark {
 
 	}
 
-	private static String table(List<long[]> results) {
+	private static String table(List<long[]> results, String how) {
 		double[] withOverWithout = results.stream().mapToDouble((r) -> (double) r[0] / r[1]).toArray();
 		double[] refusedOverFull = results.stream().mapToDouble((r) -> (double) r[2] / r[3]).toArray();
 		return String.format(Locale.ROOT,
-				"| figure (web sample, %d rounds) | median | min-max |%n|---|---|---|%n"
+				"| figure (web sample%s, %d rounds) | median | min-max |%n|---|---|---|%n"
 						+ "| start-up (JVM uptime at ready) with the cluster lock | %.0f ms | %.0f-%.0f ms |%n"
 						+ "| start-up without it | %.0f ms | %.0f-%.0f ms |%n"
 						+ "| start refused by the cluster lock, launch to exit | %.0f ms | %.0f-%.0f ms |%n"
 						+ "| start-up with / without, round by round | %.3fx | %.3f-%.3fx |%n"
 						+ "| refused (launch to exit) / full start with the lock (launch to ready) | %.3fx | %.3f-%.3fx |%n",
-				results.size(), ms(results, 0), min(results, 0), max(results, 0), ms(results, 1), min(results, 1),
+				how, results.size(), ms(results, 0), min(results, 0), max(results, 0), ms(results, 1), min(results, 1),
 				max(results, 1), ms(results, 2), min(results, 2), max(results, 2), Summary.median(withOverWithout),
 				Arrays.stream(withOverWithout).min().orElse(0), Arrays.stream(withOverWithout).max().orElse(0),
 				Summary.median(refusedOverFull), Arrays.stream(refusedOverFull).min().orElse(0),

@@ -2,6 +2,7 @@ package dev.zeph.pidfile.benchmarks.startup;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -29,6 +30,15 @@ record TrainedArchive(Jdk jdk, Path app, Path archive, Path trainingLog) {
 
 	/** Extracts the jar into {@code directory} and makes the archive there with one training run. */
 	static TrainedArchive train(Jdk jdk, Path jar, Path directory, Path pidFile, Path logs) throws Exception {
+		return train(jdk, jar, directory, pidFile, logs, List.of());
+	}
+
+	/**
+	 * The same, with more arguments for the training run: what it does is what the archive
+	 * holds.
+	 */
+	static TrainedArchive train(Jdk jdk, Path jar, Path directory, Path pidFile, Path logs, List<String> args)
+			throws Exception {
 		String name = jdk.version() + "-" + directory.getFileName();
 		Path app = Command.extract(jdk, jar, directory, logs.resolve("cds-" + name + "-extract.log"));
 		boolean cds = jdk.version() < 25;
@@ -36,8 +46,11 @@ record TrainedArchive(Jdk jdk, Path app, Path archive, Path trainingLog) {
 		Files.deleteIfExists(archive);
 		Path log = logs.resolve("cds-" + name + "-training.log");
 		String output = cds ? "-XX:ArchiveClassesAtExit=" : "-XX:AOTCacheOutput=";
-		Command.run(List.of(jdk.java().toString(), output + archive, "-Dspring.context.exit=onRefresh", "-jar",
-				app.toString(), "--server.port=0", "--server.address=127.0.0.1", "--zeph.pidfile.path=" + pidFile), log);
+		List<String> command = new ArrayList<>(List.of(jdk.java().toString(), output + archive,
+				"-Dspring.context.exit=onRefresh", "-jar", app.toString(), "--server.port=0", "--server.address=127.0.0.1",
+				"--zeph.pidfile.path=" + pidFile));
+		command.addAll(args);
+		Command.run(command, log);
 		if (!Files.isRegularFile(archive)) {
 			throw new IllegalStateException("the training run made no " + archive + ": see " + log);
 		}
