@@ -5,7 +5,8 @@ import org.springframework.context.ApplicationEvent;
 /**
  * Published when this instance becomes the active one of the fleet: it holds the cluster lock
  * and the takeover grace has passed. Published on the lock's thread, or at the end of the
- * context's refresh when the instance became active before it.
+ * context's refresh when the instance became active before the refresh ended, so that
+ * {@code @EventListener} methods, registered at that end, see it.
  */
 public final class ClusterLockActivatedEvent extends ApplicationEvent {
 

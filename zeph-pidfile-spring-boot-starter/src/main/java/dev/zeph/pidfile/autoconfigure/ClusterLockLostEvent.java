@@ -7,7 +7,9 @@ import org.springframework.context.ApplicationEvent;
  * server restart, a network gone silent) or stopped holding the lock, or its heartbeat missed
  * its deadline. The instance is no longer active from that moment; with
  * {@code zeph.pidfile.on-loss=exit}, the default, the application then closes and exits
- * with 70.
+ * with 70. Published on the lock's thread; a loss before the end of the context's refresh
+ * is published at that end with {@code keep-running}, and with {@code exit} the application
+ * exits at once.
  */
 public final class ClusterLockLostEvent extends ApplicationEvent implements LockLostEvent {
 
