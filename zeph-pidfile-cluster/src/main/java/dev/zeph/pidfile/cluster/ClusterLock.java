@@ -80,7 +80,8 @@ public final class ClusterLock implements AutoCloseable {
 
 	/**
 	 * Take the lock on a session opened ahead, or refuse at once when another instance holds
-	 * it.
+	 * it. A session that ended before its first use is replaced by one opened now, so that
+	 * opening ahead never refuses a start that opening then would not.
 	 * @param connection the session, possibly still opening
 	 * @param listener told when this instance becomes active and when it stops being active
 	 * @return the lock, not yet active: it becomes active after the takeover grace
@@ -90,8 +91,19 @@ public final class ClusterLock implements AutoCloseable {
 	 */
 	public static ClusterLock acquire(ClusterLockConnection connection, Listener listener)
 			throws ClusterLockHeldException, ClusterLockUnavailableException, InterruptedException {
+		ClusterLockSettings settings = connection.getSettings();
 		try {
-			return acquire(connection.getSettings(), connection.take(), listener);
+			try {
+				return acquire(settings, connection.take(), listener);
+			}
+			catch (ClusterLockUnavailableException ex) {
+				if (!(ex.getCause() instanceof SessionLostException)) {
+					throw ex;
+				}
+				// the session opened ahead ended before its first use (terminated, a restart, a proxy
+				// in between): one opened now answers for the database as a start without one would
+				return acquire(settings, PostgresSessionLock.open(settings), listener);
+			}
 		}
 		finally {
 			// not taken when interrupted while it opened

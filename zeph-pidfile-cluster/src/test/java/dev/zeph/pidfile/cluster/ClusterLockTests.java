@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -335,6 +336,23 @@ class ClusterLockTests {
 			}
 		}
 		assertThat(server.heldLocks(LockKey.SPACE)).isZero();
+	}
+
+	@Test
+	void acquireOnAConnectionWhoseSessionWasTerminatedBeforeUseShouldOpenAnother() throws Exception {
+		try (ClusterLockConnection connection = ClusterLockConnection.open(settings("orders"))) {
+			Polling.await(() -> server.sessionsOf("zeph:orders") == 1, "the session to open");
+			try (Connection admin = server.admin(); Statement statement = admin.createStatement()) {
+				statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+						+ " WHERE application_name = 'zeph:orders'");
+			}
+			Polling.await(() -> server.sessionsOf("zeph:orders") == 0, "the session to end");
+			try (ClusterLock lock = ClusterLock.acquire(connection, new ClusterLock.Listener() {
+			})) {
+				assertThat(lock.isHeld()).isTrue();
+				assertThat(server.heldLocks(LockKey.SPACE)).isOne();
+			}
+		}
 	}
 
 	@Test
