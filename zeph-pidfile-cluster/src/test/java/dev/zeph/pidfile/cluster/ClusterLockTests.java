@@ -416,6 +416,27 @@ class ClusterLockTests {
 			.withMessageContaining("127.0.0.1:" + port + "/db");
 	}
 
+	/**
+	 * A network that takes the connection and then passes nothing on, as a black-holing
+	 * firewall or a frozen server does: the login gives up, and the start is refused as
+	 * unreachable instead of hanging.
+	 */
+	@Test
+	void acquireThroughANetworkThatGoesSilentBeforeTheLoginShouldRefuseAsUnreachable() throws Exception {
+		try (TcpRelay network = new TcpRelay(server.port())) {
+			network.silence();
+			ClusterLockSettings settings = ClusterLockSettings.of("orders",
+					"jdbc:postgresql://127.0.0.1:" + network.port() + "/postgres", PostgresServer.USER,
+					PostgresServer.PASSWORD);
+			assertThatExceptionOfType(ClusterLockUnavailableException.class)
+				.isThrownBy(() -> ClusterLock.acquire(settings, new ClusterLock.Listener() {
+				}))
+				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.UNREACHABLE))
+				.withMessageContaining("127.0.0.1:" + network.port() + "/postgres");
+		}
+		assertThat(server.heldLocks(LockKey.SPACE)).isZero();
+	}
+
 	@Test
 	void awaitWhenNothingListensShouldSaySoAndRefuseOnceTheTimeoutPasses() throws Exception {
 		int port = closedPort();
