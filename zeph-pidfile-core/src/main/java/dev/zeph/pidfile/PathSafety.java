@@ -238,7 +238,6 @@ final class PathSafety {
 			catch (ErrnoException ex) {
 				// made meanwhile by another process: as good as made here
 				if (ex.errno() != Errno.EEXIST) {
-					removeCreatedDirectories();
 					throw new PidFileException("Cannot create directory " + each + " for pid file " + this.path + ": "
 							+ ex.error().describe(), this.path, Operation.CREATE_DIRECTORY, ex.error());
 				}

@@ -82,6 +82,18 @@ public final class PidFile implements AutoCloseable {
 		Path absolute = path.toAbsolutePath();
 		NativeAccess nativeAccess = NativeAccessLoader.get(absolute);
 		PathSafety safety = new PathSafety(nativeAccess, absolute);
+		try {
+			return acquire(absolute, nativeAccess, safety);
+		}
+		catch (PidFileException ex) {
+			// leave behind no directory this acquire made: a full disk fails the write after them
+			safety.removeCreatedDirectories();
+			throw ex;
+		}
+	}
+
+	private static PidFile acquire(Path absolute, NativeAccess nativeAccess, PathSafety safety)
+			throws PidFileException {
 		LockingOpen open = new LockingOpen(nativeAccess, absolute);
 		try {
 			safety.prepareParent();
@@ -89,40 +101,30 @@ public final class PidFile implements AutoCloseable {
 		catch (UnsafePidFileException ex) {
 			throw open.heldOrUnsafe(ex);
 		}
-		boolean locked;
-		try {
-			locked = open.exclusive(safety);
-		}
-		catch (PidFileException ex) {
-			safety.removeCreatedDirectories();
-			throw ex;
-		}
-		if (!locked) {
+		if (!open.exclusive(safety)) {
 			throw new AlreadyRunningException(absolute, Objects.requireNonNull(open.holder()), null);
 		}
 		int fd = open.fd();
-		FileStatus file = open.locked();
+		FileStatus locked = open.locked();
 		long pid = ProcessHandle.current().pid();
 		Operation operation = Operation.READ;
 		try {
-			OptionalLong previous = PidContent.read(nativeAccess, fd, file.size(), absolute);
+			OptionalLong previous = PidContent.read(nativeAccess, fd, locked.size(), absolute);
 			operation = Operation.WRITE;
 			byte[] bytes = PidContent.format(pid);
 			// write, then cut: a reader never sees our pid followed by a longer stale pid's digits;
 			// what was no longer than our pid leaves nothing to cut
 			nativeAccess.pwrite(fd, bytes, 0);
-			if (file.size() > bytes.length) {
+			if (locked.size() > bytes.length) {
 				nativeAccess.ftruncate(fd, bytes.length);
 			}
-			return new PidFile(absolute, nativeAccess, fd, file, pid, previous);
+			return new PidFile(absolute, nativeAccess, fd, locked, pid, previous);
 		}
 		catch (ErrnoException | NotAPidFileException ex) {
-			// leave nothing behind that this acquire made: a full disk fails the write
 			if (open.created()) {
 				removeQuietly(nativeAccess, absolute);
 			}
 			open.release();
-			safety.removeCreatedDirectories();
 			throw (ex instanceof NotAPidFileException notAPidFile) ? notAPidFile
 					: failure(absolute, operation, (ErrnoException) ex);
 		}

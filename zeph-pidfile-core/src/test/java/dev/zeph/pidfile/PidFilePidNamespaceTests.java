@@ -102,7 +102,7 @@ class PidFilePidNamespaceTests {
 		try {
 			ChildJvm.awaitLine(holder, "acquired");
 			// two containers sharing a volume, each its own pid 1
-			Process waiter = inOwnPidNamespace(AwaitThenAcquireMain.class, path);
+			Process waiter = inOwnPidNamespace(AwaitThenAcquireMain.class, path, true);
 			try {
 				ChildJvm.awaitLine(waiter, "waiting");
 				long waiterHere = waiter.descendants().findFirst().orElseThrow().pid();
@@ -122,20 +122,19 @@ class PidFilePidNamespaceTests {
 	}
 
 	/**
-	 * A test's main class in a new pid namespace with its own {@code /proc}, as its pid 1.
-	 */
-	private static Process inOwnPidNamespace(Class<?> main, Path path) throws IOException {
-		List<String> command = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
-		command.addAll(ChildJvm.command(List.of(), main, path.toString()));
-		return new ProcessBuilder(command).redirectErrorStream(true).start();
-	}
-
-	/**
 	 * {@link HoldPidFileMain} in a new pid namespace with its own {@code /proc}: as the
 	 * namespace's pid 1, or as a child of a shell that is.
 	 */
 	private static Process inOwnPidNamespace(Path path, boolean asPid1) throws IOException {
-		List<String> java = ChildJvm.command(List.of(), HoldPidFileMain.class, path.toString());
+		return inOwnPidNamespace(HoldPidFileMain.class, path, asPid1);
+	}
+
+	/**
+	 * A test's main class in a new pid namespace with its own {@code /proc}: as the
+	 * namespace's pid 1, or as a child of a shell that is.
+	 */
+	private static Process inOwnPidNamespace(Class<?> main, Path path, boolean asPid1) throws IOException {
+		List<String> java = ChildJvm.command(List.of(), main, path.toString());
 		List<String> command = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
 		if (asPid1) {
 			command.addAll(java);

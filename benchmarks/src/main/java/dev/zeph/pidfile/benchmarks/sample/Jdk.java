@@ -32,6 +32,11 @@ public record Jdk(int version, Path home) {
 		return jdk;
 	}
 
+	/** The JDK that runs this JVM. */
+	public static Jdk current() {
+		return new Jdk(Runtime.version().feature(), Path.of(System.getProperty("java.home")));
+	}
+
 	/** The JDKs of a comma-separated list of versions, in its order. */
 	public static List<Jdk> list(String versions) {
 		List<Jdk> jdks = new ArrayList<>();

@@ -50,8 +50,7 @@ public final class ClusterStartupBenchmark {
 					PostgresServer.PASSWORD);
 			Launch launch = new Launch(List.of(), jar);
 			if (cds) {
-				Jdk jdk = new Jdk(Runtime.version().feature(), Path.of(System.getProperty("java.home")));
-				TrainedArchive archive = TrainedArchive.train(jdk, jar, directory.resolve("cds"),
+				TrainedArchive archive = TrainedArchive.train(Jdk.current(), jar, directory.resolve("cds"),
 						directory.resolve("training.pid"), directory, cluster);
 				// the first starts insist on the archive: one that cannot be used stops the run
 				start(new Launch(archive.jvmArgs(true), archive.app()), directory, cluster, 0);
