@@ -1,6 +1,7 @@
 package dev.zeph.pidfile.cluster;
 
 import java.time.Duration;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
@@ -108,6 +109,28 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 		if (value == null || value.isNegative() || value.isZero()) {
 			throw new IllegalArgumentException(setting + ": must be positive, was " + value);
 		}
+	}
+
+	/**
+	 * Whether the other settings are these, component by component. Written out: a record's
+	 * generated {@code equals} costs a cold JVM a method-handle chain per component, and the
+	 * start compares the settings it opened a session with to the ones it takes the lock with.
+	 */
+	@Override
+	public boolean equals(@Nullable Object other) {
+		return this == other || (other instanceof ClusterLockSettings that && this.name.equals(that.name)
+				&& this.url.equals(that.url) && Objects.equals(this.username, that.username)
+				&& Objects.equals(this.password, that.password) && this.serverTimeout.equals(that.serverTimeout)
+				&& this.heartbeatInterval.equals(that.heartbeatInterval)
+				&& this.heartbeatTimeout.equals(that.heartbeatTimeout) && this.takeoverGrace.equals(that.takeoverGrace)
+				&& this.acquireInterval.equals(that.acquireInterval) && this.allowOldServer == that.allowOldServer);
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.name, this.url, this.username, this.password, this.serverTimeout,
+				this.heartbeatInterval, this.heartbeatTimeout, this.takeoverGrace, this.acquireInterval,
+				this.allowOldServer);
 	}
 
 	@Override

@@ -1,0 +1,75 @@
+package dev.zeph.pidfile.cluster;
+
+import java.lang.reflect.RecordComponent;
+import java.time.Duration;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link ClusterLockSettings}' written-out {@code equals}: a session opened with other settings
+ * than the lock is taken with must not be used, whichever one setting differs.
+ */
+class ClusterLockSettingsTests {
+
+	private static final ClusterLockSettings SETTINGS = new ClusterLockSettings("orders",
+			"jdbc:postgresql://db:5432/app", "app", "secret", Duration.ofSeconds(6), Duration.ofMillis(500),
+			Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(250), false);
+
+	@Test
+	void settingsWithTheSameComponentsShouldBeEqualWithEqualHashCodes() throws Exception {
+		ClusterLockSettings copy = ClusterLockSettings.class.getDeclaredConstructor(componentTypes())
+			.newInstance(components(SETTINGS));
+		assertThat(copy).isEqualTo(SETTINGS).hasSameHashCodeAs(SETTINGS);
+	}
+
+	@Test
+	void settingsThatDifferInAnyOneComponentShouldNotBeEqual() throws Exception {
+		RecordComponent[] recordComponents = ClusterLockSettings.class.getRecordComponents();
+		for (int i = 0; i < recordComponents.length; i++) {
+			Object[] values = components(SETTINGS);
+			values[i] = other(recordComponents[i].getType(), values[i]);
+			ClusterLockSettings changed = ClusterLockSettings.class.getDeclaredConstructor(componentTypes())
+				.newInstance(values);
+			assertThat(changed).as(recordComponents[i].getName()).isNotEqualTo(SETTINGS);
+			assertThat(SETTINGS).as(recordComponents[i].getName()).isNotEqualTo(changed);
+		}
+	}
+
+	@Test
+	void settingsWithoutUserOrPasswordShouldEqualTheirCopy() {
+		ClusterLockSettings settings = ClusterLockSettings.of("orders", "jdbc:postgresql://db/app", null, null);
+		assertThat(ClusterLockSettings.of("orders", "jdbc:postgresql://db/app", null, null)).isEqualTo(settings)
+			.hasSameHashCodeAs(settings)
+			.isNotEqualTo(ClusterLockSettings.of("orders", "jdbc:postgresql://db/app", "app", null));
+	}
+
+	private static Object other(Class<?> type, Object value) {
+		if (type == String.class) {
+			return value + "-other";
+		}
+		if (type == Duration.class) {
+			// a millisecond: the settings stay valid, with room in the server timeout and the grace
+			return ((Duration) value).plusMillis(1);
+		}
+		return !(Boolean) value;
+	}
+
+	private static Class<?>[] componentTypes() {
+		return Arrays.stream(ClusterLockSettings.class.getRecordComponents())
+			.map(RecordComponent::getType)
+			.toArray(Class<?>[]::new);
+	}
+
+	private static Object[] components(ClusterLockSettings settings) throws Exception {
+		RecordComponent[] recordComponents = ClusterLockSettings.class.getRecordComponents();
+		Object[] values = new Object[recordComponents.length];
+		for (int i = 0; i < recordComponents.length; i++) {
+			values[i] = recordComponents[i].getAccessor().invoke(settings);
+		}
+		return values;
+	}
+
+}
