@@ -1,6 +1,7 @@
 package dev.zeph.pidfile.cluster;
 
 import java.security.GeneralSecurityException;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.crypto.Mac;
@@ -13,8 +14,10 @@ import org.jspecify.annotations.Nullable;
  * A session for a cluster lock, opened ahead of {@link ClusterLock#acquire(ClusterLockConnection,
  * ClusterLock.Listener)} on a daemon thread named {@value #THREAD_NAME}: loading the driver and
  * logging in then overlap with the caller's other start-up work, while taking the lock stays
- * where the caller puts it. Opening takes no lock. A connection is used once; close one that
- * will not be, and the session ends as soon as it is open.
+ * where the caller puts it. Opening takes no lock, and gives the session no lease: it gets its
+ * name and lease when the lock is taken on it, so that it may be opened before they are known
+ * and wait for as long as the start takes. A connection is used once; close one that will not
+ * be, and the session ends as soon as it is open.
  */
 public final class ClusterLockConnection implements AutoCloseable {
 
@@ -29,7 +32,11 @@ public final class ClusterLockConnection implements AutoCloseable {
 
 	private static final AtomicBoolean loadingAhead = new AtomicBoolean();
 
-	private final ClusterLockSettings settings;
+	/** The settings the session is opened with. */
+	private final ClusterLockSettings opening;
+
+	/** The settings of the lock to be taken on it: the opening ones, or those it is reused for. */
+	private ClusterLockSettings settings;
 
 	private @Nullable SessionLock session;
 
@@ -37,13 +44,12 @@ public final class ClusterLockConnection implements AutoCloseable {
 
 	private boolean opened;
 
-	private long openedAt;
-
 	private boolean taken;
 
 	private boolean closed;
 
 	private ClusterLockConnection(ClusterLockSettings settings) {
+		this.opening = settings;
 		this.settings = settings;
 	}
 
@@ -88,24 +94,47 @@ public final class ClusterLockConnection implements AutoCloseable {
 	}
 
 	/**
-	 * The settings the session is opened with.
+	 * The settings of the lock to be taken on this session.
 	 * @return the settings
 	 */
-	public ClusterLockSettings getSettings() {
+	public synchronized ClusterLockSettings getSettings() {
 		return this.settings;
+	}
+
+	/**
+	 * Take the lock of other settings on this session, if it can serve them: the same
+	 * database, user, password, heartbeat timeout (the session's socket timeout) and acceptance
+	 * of an old server. The name, the lease and the timings of the lock may differ: the session
+	 * takes them when the lock is taken on it. Settings known only once the application's
+	 * configuration is read may so use a session opened before.
+	 * @param settings the settings of the lock to take
+	 * @return whether the lock will be taken on this session with these settings; if not, the
+	 * connection is unchanged, and the caller closes it and opens another
+	 */
+	public synchronized boolean reuseFor(ClusterLockSettings settings) {
+		ClusterLockSettings opening = this.opening;
+		if (this.taken || this.closed || !opening.url().equals(settings.url())
+				|| !Objects.equals(opening.username(), settings.username())
+				|| !Objects.equals(opening.password(), settings.password())
+				|| !opening.heartbeatTimeout().equals(settings.heartbeatTimeout())
+				|| opening.allowOldServer() != settings.allowOldServer()) {
+			return false;
+		}
+		this.settings = settings;
+		return true;
 	}
 
 	private void connect() {
 		SessionLock session = null;
 		Throwable failure = null;
 		try {
-			session = PostgresSessionLock.open(this.settings);
+			session = PostgresSessionLock.openAhead(this.opening);
 			// what taking the lock will need, found here: the host's name, the statements' classes
 			ClusterLock.hostName();
 			session.holder();
 		}
 		catch (SessionLostException ex) {
-			failure = new ClusterLockUnavailableException(this.settings.name(), session.database(), Reason.UNREACHABLE,
+			failure = new ClusterLockUnavailableException(this.opening.name(), session.database(), Reason.UNREACHABLE,
 					ex.getMessage(), ex);
 			session.close();
 			session = null;
@@ -122,17 +151,19 @@ public final class ClusterLockConnection implements AutoCloseable {
 			this.session = session;
 			this.failure = failure;
 			this.opened = true;
-			this.openedAt = System.nanoTime();
 			notifyAll();
 		}
 	}
 
 	/**
-	 * Wait for the session, once: from then on it is the caller's to close.
+	 * Wait for the session, once, and ready it for the lock: from then on it is the caller's to
+	 * close. A session that ended before its first use fails with a
+	 * {@link ClusterLockUnavailableException} caused by a {@link SessionLostException}.
 	 */
 	SessionLock take() throws ClusterLockUnavailableException, InterruptedException {
 		SessionLock session;
 		Throwable failure;
+		ClusterLockSettings settings;
 		synchronized (this) {
 			if (this.taken || this.closed) {
 				throw new IllegalStateException("The connection for cluster lock '" + this.settings.name()
@@ -144,6 +175,7 @@ public final class ClusterLockConnection implements AutoCloseable {
 			this.taken = true;
 			session = this.session;
 			failure = this.failure;
+			settings = this.settings;
 			this.session = null;
 		}
 		if (failure instanceof ClusterLockUnavailableException unavailable) {
@@ -156,14 +188,16 @@ public final class ClusterLockConnection implements AutoCloseable {
 			throw error;
 		}
 		if (session == null) {
-			throw new IllegalStateException("No session for cluster lock '" + this.settings.name() + "'", failure);
+			throw new IllegalStateException("No session for cluster lock '" + settings.name() + "'", failure);
 		}
-		if (System.nanoTime() - this.openedAt - this.settings.serverTimeout().toNanos() / 2 > 0) {
-			// idle for long: the server's idle_session_timeout may have ended it, or be about to
+		try {
+			return session.forLock(settings);
+		}
+		catch (SessionLostException ex) {
 			session.close();
-			return PostgresSessionLock.open(this.settings);
+			throw new ClusterLockUnavailableException(settings.name(), session.database(), Reason.UNREACHABLE,
+					ex.getMessage(), ex);
 		}
-		return session;
 	}
 
 	/**

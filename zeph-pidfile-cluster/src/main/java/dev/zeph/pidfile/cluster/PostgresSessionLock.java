@@ -6,10 +6,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.StringJoiner;
 
 import dev.zeph.pidfile.cluster.ClusterLockUnavailableException.Reason;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.Driver;
 import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
@@ -46,21 +50,37 @@ final class PostgresSessionLock implements SessionLock {
 
 	private final String database;
 
+	private final String name;
+
 	private final LockKey key;
 
-	private final long backendPid;
+	private final Server server;
 
-	private PostgresSessionLock(Connection connection, String database, LockKey key, long backendPid) {
+	private PostgresSessionLock(Connection connection, String database, String name, Server server) {
 		this.connection = connection;
 		this.database = database;
-		this.key = key;
-		this.backendPid = backendPid;
+		this.name = name;
+		this.key = LockKey.of(name);
+		this.server = server;
 	}
 
 	/**
 	 * Connect, refuse a server that cannot hold a lock worth having, and set the lease.
 	 */
 	static PostgresSessionLock open(ClusterLockSettings settings) throws ClusterLockUnavailableException {
+		return open(settings, true);
+	}
+
+	/**
+	 * Connect and refuse a server that cannot hold a lock worth having, leaving the lease to
+	 * {@link #forLock(ClusterLockSettings)}.
+	 */
+	static PostgresSessionLock openAhead(ClusterLockSettings settings) throws ClusterLockUnavailableException {
+		return open(settings, false);
+	}
+
+	private static PostgresSessionLock open(ClusterLockSettings settings, boolean lease)
+			throws ClusterLockUnavailableException {
 		Properties url = Driver.parseURL(settings.url(), null);
 		String database = (url != null) ? database(url) : settings.url();
 		Connection connection = connect(settings, database, HolderIdentity.PREFIX + settings.name());
@@ -69,8 +89,10 @@ final class PostgresSessionLock implements SessionLock {
 			if (connection.unwrap(PGConnection.class).getBackendPID() != server.backendPid()) {
 				checkNotPooled(settings, database, server.backendPid());
 			}
-			setLease(connection, settings.serverTimeout(), server.version());
-			return new PostgresSessionLock(connection, database, LockKey.of(settings.name()), server.backendPid());
+			if (lease) {
+				configure(connection, server.version(), settings.serverTimeout(), null);
+			}
+			return new PostgresSessionLock(connection, database, settings.name(), server);
 		}
 		catch (SQLException ex) {
 			closeQuietly(connection);
@@ -187,19 +209,48 @@ final class PostgresSessionLock implements SessionLock {
 	}
 
 	/**
-	 * Set the lease, in one round trip. A server older than 14, accepted explicitly, has no
-	 * {@code idle_session_timeout}: there only the network's timeouts end a silent session.
+	 * Set the lease, and a new {@code application_name} when one is given, in one round trip.
+	 * A server older than 14, accepted explicitly, has no {@code idle_session_timeout}: there
+	 * only the network's timeouts end a silent session.
 	 */
-	private static void setLease(Connection connection, Duration serverTimeout, int version) throws SQLException {
-		long millis = serverTimeout.toMillis();
+	private static void configure(Connection connection, int version, Duration serverTimeout,
+			@Nullable String applicationName) throws SQLException {
 		long idle = Math.max(1, serverTimeout.toSeconds() / 3);
-		long count = Math.max(1, serverTimeout.toSeconds() - idle);
-		try (Statement statement = connection.createStatement()) {
-			String idleTimeout = (version >= IDLE_SESSION_TIMEOUT_VERSION)
-					? "SET idle_session_timeout = " + millis + ";" : "";
-			statement.execute(idleTimeout + "SET tcp_user_timeout = " + millis + ";SET tcp_keepalives_idle = " + idle
-					+ ";SET tcp_keepalives_interval = 1;SET tcp_keepalives_count = " + count);
+		Map<String, Object> values = new LinkedHashMap<>();
+		if (version >= IDLE_SESSION_TIMEOUT_VERSION) {
+			values.put("idle_session_timeout", serverTimeout.toMillis());
 		}
+		values.put("tcp_user_timeout", serverTimeout.toMillis());
+		values.put("tcp_keepalives_idle", idle);
+		values.put("tcp_keepalives_interval", 1);
+		values.put("tcp_keepalives_count", Math.max(1, serverTimeout.toSeconds() - idle));
+		if (applicationName != null) {
+			values.put("application_name", applicationName);
+		}
+		StringJoiner select = new StringJoiner(", ", "SELECT ", "");
+		for (String setting : values.keySet()) {
+			select.add("set_config('" + setting + "', ?, false)");
+		}
+		try (PreparedStatement statement = connection.prepareStatement(select.toString())) {
+			int index = 1;
+			for (Object value : values.values()) {
+				statement.setString(index++, value.toString());
+			}
+			statement.executeQuery().close();
+		}
+	}
+
+	@Override
+	public SessionLock forLock(ClusterLockSettings settings) throws SessionLostException {
+		boolean renamed = !settings.name().equals(this.name);
+		try {
+			configure(this.connection, this.server.version(), settings.serverTimeout(),
+					renamed ? HolderIdentity.PREFIX + settings.name() : null);
+		}
+		catch (SQLException ex) {
+			throw lost("setting the lease", ex);
+		}
+		return renamed ? new PostgresSessionLock(this.connection, this.database, settings.name(), this.server) : this;
 	}
 
 	@Override
@@ -209,7 +260,7 @@ final class PostgresSessionLock implements SessionLock {
 
 	@Override
 	public long backendPid() {
-		return this.backendPid;
+		return this.server.backendPid();
 	}
 
 	@Override
@@ -261,8 +312,8 @@ final class PostgresSessionLock implements SessionLock {
 			statement.setLong(2, Integer.toUnsignedLong(this.key.hash()));
 			try (ResultSet result = statement.executeQuery()) {
 				result.next();
-				if (result.getLong(1) != this.backendPid) {
-					throw new SessionLostException("the session's server process changed from " + this.backendPid
+				if (result.getLong(1) != this.server.backendPid()) {
+					throw new SessionLostException("the session's server process changed from " + this.server.backendPid()
 							+ " to " + result.getLong(1));
 				}
 				if (result.getBoolean(2)) {

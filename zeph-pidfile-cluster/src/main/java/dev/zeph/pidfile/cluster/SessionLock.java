@@ -23,6 +23,16 @@ interface SessionLock extends AutoCloseable {
 	long backendPid();
 
 	/**
+	 * This session, opened ahead, made ready for the lock of the given settings: named for it,
+	 * and given its lease. A session opened ahead has no lease until then, so that it may wait
+	 * for as long as the start takes to need it.
+	 * @param settings the settings of the lock to take on it
+	 * @return the session for that lock
+	 * @throws SessionLostException if the session is gone
+	 */
+	SessionLock forLock(ClusterLockSettings settings) throws SessionLostException;
+
+	/**
 	 * Try the lock once, without waiting.
 	 * @return whether this session holds it now
 	 * @throws SessionLostException if the session is gone

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.zeph.pidfile.cluster.ClusterLockUnavailableException.Reason;
 import dev.zeph.pidfile.testsupport.Polling;
@@ -356,17 +357,100 @@ class ClusterLockTests {
 	}
 
 	@Test
-	void acquireOnAConnectionThatTheServerEndedWhileIdleShouldOpenAnother() throws Exception {
-		ClusterLockSettings settings = settings("orders").withTimings(Duration.ofSeconds(3), Duration.ofMillis(200),
-				Duration.ofMillis(400));
-		try (ClusterLockConnection connection = ClusterLockConnection.open(settings)) {
-			Polling.await(() -> server.sessionsOf("zeph:orders") == 1, "the session to open");
-			Polling.await(() -> server.sessionsOf("zeph:orders") == 0, "the server's idle timeout to end it");
-			try (ClusterLock lock = ClusterLock.acquire(connection, new ClusterLock.Listener() {
-			})) {
-				assertThat(lock.isHeld()).isTrue();
-				assertThat(server.heldLocks(LockKey.SPACE)).isOne();
+	void connectionOpenedAheadShouldOutlastTheServerTimeoutAndTakeItsLeaseWithTheLock() throws Exception {
+		try (TcpRelay network = new TcpRelay(server.port())) {
+			ClusterLockSettings settings = ClusterLockSettings
+				.of("orders", "jdbc:postgresql://127.0.0.1:" + network.port() + "/postgres", PostgresServer.USER,
+						PostgresServer.PASSWORD)
+				.withTimings(Duration.ofSeconds(3), Duration.ofMillis(200), Duration.ofMillis(400));
+			try (ClusterLockConnection connection = ClusterLockConnection.open(settings)) {
+				Polling.await(() -> server.sessionsOf("zeph:orders") == 1, "the session to open");
+				// idle past the server timeout: a start may take that long to need it
+				Thread.sleep(settings.serverTimeout().plusSeconds(1).toMillis());
+				assertThat(server.sessionsOf("zeph:orders")).as("the session opened ahead, still there").isOne();
+				try (ClusterLock lock = ClusterLock.acquire(connection, new ClusterLock.Listener() {
+				})) {
+					assertThat(lock.isHeld()).isTrue();
+					assertThat(network.accepted()).as("logins").isOne();
+					// a silent holder: only the lease given with the lock ends its session on the server
+					network.silence();
+					Polling.await(() -> server.heldLocks(LockKey.SPACE) == 0, "the server to free the lock");
+				}
 			}
+		}
+	}
+
+	@Test
+	void connectionOpenedAheadUnderAnotherNameShouldWaitForAndTakeTheLockItIsReusedFor() throws Exception {
+		try (TcpRelay network = new TcpRelay(server.port())) {
+			String url = "jdbc:postgresql://127.0.0.1:" + network.port() + "/postgres";
+			ClusterLock holder = ClusterLock.acquire(settings("orders"), new ClusterLock.Listener() {
+			});
+			try (ClusterLockConnection connection = ClusterLockConnection
+				.open(ClusterLockSettings.of("com.example.Main", url, PostgresServer.USER, PostgresServer.PASSWORD))) {
+				assertThat(connection
+					.reuseFor(ClusterLockSettings.of("orders", url, PostgresServer.USER, PostgresServer.PASSWORD)))
+					.isTrue();
+				CompletableFuture<ClusterLock> waiter = CompletableFuture.supplyAsync(() -> {
+					try {
+						return ClusterLock.await(connection, Duration.ZERO, new ClusterLock.Listener() {
+						});
+					}
+					catch (Exception ex) {
+						throw new IllegalStateException(ex);
+					}
+				});
+				// the holder's and the waiter's, named for the lock it waits for
+				Polling.await(() -> server.sessionsOf("zeph:orders") == 2, "the waiting session, named for its lock");
+				assertThat(server.sessionsOf("zeph:com.example.Main")).isZero();
+				holder.close();
+				try (ClusterLock lock = waiter.get(30, TimeUnit.SECONDS)) {
+					assertThat(lock.getSettings().name()).isEqualTo("orders");
+					assertThat(network.accepted()).as("logins").isOne();
+					try (ClusterLock other = ClusterLock.acquire(settings("com.example.Main"),
+							new ClusterLock.Listener() {
+							})) {
+						assertThat(other.isHeld()).as("the lock of the name it was opened with, free").isTrue();
+					}
+				}
+			}
+			finally {
+				holder.close();
+			}
+		}
+	}
+
+	@Test
+	void connectionOpenedAheadShouldBeReusedOnlyForTheSameDatabaseUserAndSessionSettings() throws Exception {
+		ClusterLockSettings opened = ClusterLockSettings.of("early", "jdbc:postgresql://127.0.0.1:" + closedPort() + "/db",
+				"app", "secret");
+		try (ClusterLockConnection connection = ClusterLockConnection.open(opened)) {
+			ClusterLockSettings other = new ClusterLockSettings("orders", opened.url(), "app", "secret",
+					Duration.ofSeconds(30), Duration.ofSeconds(1), opened.heartbeatTimeout(), Duration.ofSeconds(5),
+					Duration.ofSeconds(2), false);
+			assertThat(connection.reuseFor(other)).as("name, lease and timings of the lock").isTrue();
+			assertThat(connection.getSettings()).isEqualTo(other);
+			assertThat(connection.reuseFor(ClusterLockSettings.of("orders", opened.url() + "2", "app", "secret")))
+				.as("another database")
+				.isFalse();
+			assertThat(connection.reuseFor(ClusterLockSettings.of("orders", opened.url(), "admin", "secret")))
+				.as("another user")
+				.isFalse();
+			assertThat(connection.reuseFor(ClusterLockSettings.of("orders", opened.url(), "app", "other")))
+				.as("another password")
+				.isFalse();
+			assertThat(connection.reuseFor(opened.withTimings(Duration.ofSeconds(10), opened.heartbeatInterval(),
+					opened.heartbeatTimeout().plusSeconds(1))))
+				.as("another heartbeat timeout, the session's socket timeout")
+				.isFalse();
+			assertThat(connection.reuseFor(new ClusterLockSettings("orders", opened.url(), "app", "secret",
+					opened.serverTimeout(), opened.heartbeatInterval(), opened.heartbeatTimeout(), opened.takeoverGrace(),
+					opened.acquireInterval(), true)))
+				.as("an old server accepted")
+				.isFalse();
+			assertThat(connection.getSettings()).as("unchanged by a refusal").isEqualTo(other);
+			connection.close();
+			assertThat(connection.reuseFor(other)).as("once closed").isFalse();
 		}
 	}
 

@@ -25,6 +25,8 @@ import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.core.SpringProperties;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.util.StringUtils;
 
 /**
@@ -75,7 +77,7 @@ final class ClusterGuard {
 		ClusterLock lock;
 		long start = System.nanoTime();
 		ClusterLockConnection connection = EARLY.remove(context.getEnvironment());
-		if (connection == null || !connection.getSettings().equals(settings)) {
+		if (connection == null || !connection.reuseFor(settings)) {
 			// none opened early, or a property changed since
 			if (connection != null) {
 				connection.close();
@@ -120,30 +122,54 @@ final class ClusterGuard {
 	}
 
 	/**
-	 * Load the driver ahead, before the settings are known.
+	 * Start opening the session as the application starts, from what the command line, the
+	 * system properties and the environment say, before the configuration files are read:
+	 * where they name the database, a session is opening once this returns; where they do not,
+	 * the driver's classes are loading.
+	 * @param args the application's arguments
+	 * @return the session, still opening, or {@code null} when the database is not known yet
 	 */
-	static void loadAhead() {
-		ClusterLockConnection.loadAhead();
+	static @Nullable AutoCloseable connectStarting(String[] args) {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));
+		try {
+			return ClusterLockConnection.open(settings(bind(environment), environment));
+		}
+		catch (RuntimeException ex) {
+			// named in the configuration files, or invalid: known once the environment is prepared
+			ClusterLockConnection.loadAhead();
+			return null;
+		}
 	}
 
 	/**
-	 * Start opening the session for the lock of this environment, without taking it.
+	 * Start opening the session for the lock of this environment, without taking it, or keep
+	 * the one opened as the application started where it can serve that lock.
+	 * @param environment the prepared environment
+	 * @param starting the session opened as the application started, or {@code null}
 	 * @return whether a session is opening: not when the settings are invalid, which the
 	 * initializer then reports
 	 */
-	static boolean connectEarly(ConfigurableEnvironment environment) {
+	static boolean connectEarly(ConfigurableEnvironment environment, @Nullable AutoCloseable starting) {
 		ClusterLockSettings settings;
 		try {
-			ClusterLockProperties properties = Binder.get(environment)
-				.bind("zeph.pidfile.cluster", ClusterLockProperties.class)
-				.orElseGet(ClusterLockProperties::new);
-			settings = settings(properties, environment);
+			settings = settings(bind(environment), environment);
 		}
 		catch (RuntimeException ex) {
+			close(starting);
 			return false;
 		}
-		ClusterLockConnection previous = EARLY.put(environment, ClusterLockConnection.open(settings));
-		if (previous != null) {
+		ClusterLockConnection connection;
+		if (starting instanceof ClusterLockConnection opened && opened.reuseFor(settings)) {
+			connection = opened;
+		}
+		else {
+			// the configuration files point the lock elsewhere, or at once: none was opened
+			close(starting);
+			connection = ClusterLockConnection.open(settings);
+		}
+		ClusterLockConnection previous = EARLY.put(environment, connection);
+		if (previous != null && previous != connection) {
 			previous.close();
 		}
 		return true;
@@ -157,6 +183,21 @@ final class ClusterGuard {
 		if (connection != null) {
 			connection.close();
 		}
+	}
+
+	/**
+	 * End a session opened as the application started, unless the lock was taken on it.
+	 */
+	static void close(@Nullable AutoCloseable starting) {
+		if (starting instanceof ClusterLockConnection connection) {
+			connection.close();
+		}
+	}
+
+	private static ClusterLockProperties bind(Environment environment) {
+		return Binder.get(environment)
+			.bind("zeph.pidfile.cluster", ClusterLockProperties.class)
+			.orElseGet(ClusterLockProperties::new);
 	}
 
 	private static ClusterLockSettings settings(ClusterLockProperties properties, Environment environment) {

@@ -13,16 +13,23 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * Opens the cluster lock's session on a thread of its own as soon as the environment is
- * prepared, so that loading the driver and logging in overlap with the rest of the start (the
- * logging system, the context, the pid file) instead of adding to it; where the lock is asked
- * for on the command line or in the environment, the driver's classes are loaded from the
- * application's start on, before the settings are known. Opening takes no lock:
- * {@link ClusterLockApplicationContextInitializer} takes it on that session, in its place after
- * the pid file. A session that no initializer took is closed once the initializers have run or
- * the start has failed.
+ * Opens the cluster lock's session on a thread of its own as early as its database is known,
+ * so that loading the driver and logging in overlap with the rest of the start (the
+ * configuration files, the logging system, the context, the pid file) instead of adding to it.
+ * Where the lock and its database are given on the command line, as system properties or in
+ * the environment, as containers and unit files give them, that is as the application starts;
+ * where only the lock is given there, the driver's classes are loaded then; otherwise the
+ * session is opened once the environment is prepared. A session opened as the application
+ * starts is kept once the environment is prepared if it can serve the lock configured there
+ * (its name and lease may differ: they are applied when the lock is taken), and closed if not.
+ * Opening takes no lock: {@link ClusterLockApplicationContextInitializer} takes it on that
+ * session, in its place after the pid file. A session that no initializer took is closed once
+ * the initializers have run or the start has failed.
  */
 class ClusterLockConnectionListener implements ApplicationListener<SpringApplicationEvent>, Ordered {
+
+	/** The session opened as the application started, until the environment is prepared. */
+	private @Nullable AutoCloseable starting;
 
 	private @Nullable ConfigurableEnvironment opened;
 
@@ -30,28 +37,39 @@ class ClusterLockConnectionListener implements ApplicationListener<SpringApplica
 	public void onApplicationEvent(SpringApplicationEvent event) {
 		if (event instanceof ApplicationStartingEvent starting && isRequestedBeforeConfiguration(starting.getArgs())
 				&& ClusterLockApplicationContextInitializer.isAvailable(event.getSpringApplication().getClassLoader())) {
-			ClusterGuard.loadAhead();
+			this.starting = ClusterGuard.connectStarting(starting.getArgs());
 		}
 		else if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
 			ConfigurableEnvironment environment = prepared.getEnvironment();
+			AutoCloseable starting = this.starting;
+			this.starting = null;
 			if (ClusterLockApplicationContextInitializer.isEnabled(environment)
 					&& ClusterLockApplicationContextInitializer.isAvailable(event.getSpringApplication().getClassLoader())
-					&& ClusterGuard.connectEarly(environment)) {
+					&& ClusterGuard.connectEarly(environment, starting)) {
 				this.opened = environment;
 			}
+			else if (starting != null) {
+				ClusterGuard.close(starting);
+			}
 		}
-		else if ((event instanceof ApplicationContextInitializedEvent || event instanceof ApplicationFailedEvent)
-				&& this.opened != null) {
-			ClusterGuard.closeEarly(this.opened);
-			this.opened = null;
+		else if (event instanceof ApplicationContextInitializedEvent || event instanceof ApplicationFailedEvent) {
+			if (this.starting != null) {
+				// failed before the environment was prepared
+				ClusterGuard.close(this.starting);
+				this.starting = null;
+			}
+			if (this.opened != null) {
+				ClusterGuard.closeEarly(this.opened);
+				this.opened = null;
+			}
 		}
 	}
 
 	/**
 	 * Whether the lock is asked for where it can be seen before the configuration files are
 	 * read: on the command line, as a system property or in the environment, as containers and
-	 * unit files set it. Only then is the driver loaded from the application's start on; an
-	 * application that has the module but not the lock pays nothing for it.
+	 * unit files set it. Only then is anything done as the application starts; an application
+	 * that has the module but not the lock pays nothing for it.
 	 */
 	static boolean isRequestedBeforeConfiguration(String[] args) {
 		for (String arg : args) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import dev.zeph.pidfile.cluster.ClusterLockUnavailableException;
 import dev.zeph.pidfile.testsupport.LoggedProcess;
 import dev.zeph.pidfile.testsupport.Polling;
 import dev.zeph.pidfile.testsupport.PostgresServer;
+import dev.zeph.pidfile.testsupport.TcpRelay;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.RequiredSearch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -37,6 +39,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.bootstrap.DefaultBootstrapContext;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.event.ApplicationStartingEvent;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.contributor.Health;
@@ -172,7 +175,7 @@ class ClusterLockApplicationTests {
 		List<Long> seenEarly = new CopyOnWriteArrayList<>();
 		SpringApplication application = PidFileApplicationContextInitializerTests.application(EventsConfiguration.class);
 		// runs after the listener that opens the session, long before any initializer
-		application.addListeners(new OrderedEnvironmentListener(() -> {
+		application.addListeners(OrderedEnvironmentListener.afterOpening(() -> {
 			Polling.await(() -> server.sessionsOf("zeph:orders") == 1, "the lock's session, opened early");
 			seenEarly.add((long) server.queryInt("SELECT pid FROM pg_stat_activity WHERE application_name = 'zeph:orders'"));
 			assertThat(server.queryInt("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")).as("locks held before the initializers").isZero();
@@ -181,6 +184,85 @@ class ClusterLockApplicationTests {
 		this.contexts.add(context);
 		assertThat(seenEarly).as("the session seen once the environment was prepared").hasSize(1);
 		assertThat(context.getBean(ApplicationClusterLock.class).getBackendPid()).isEqualTo(seenEarly.get(0));
+	}
+
+	@Test
+	void sessionShouldOpenAsTheApplicationStartsWhenTheLockAndItsDatabaseAreOnTheCommandLine() {
+		List<Long> seenFirst = new CopyOnWriteArrayList<>();
+		SpringApplication application = PidFileApplicationContextInitializerTests.application(EventsConfiguration.class);
+		application.addListeners(OrderedEnvironmentListener.first(() -> {
+			Polling.await(() -> server.sessionsOf("zeph:orders") == 1, "the lock's session, opened as the application started");
+			seenFirst.add((long) server.queryInt("SELECT pid FROM pg_stat_activity WHERE application_name = 'zeph:orders'"));
+		}));
+		ConfigurableApplicationContext context = application.run(args());
+		this.contexts.add(context);
+		assertThat(context.getBean(ApplicationClusterLock.class).getBackendPid()).isEqualTo(seenFirst.get(0));
+	}
+
+	@Test
+	void sessionOpenedAsTheApplicationStartsShouldTakeTheLockNamedInTheConfiguration() {
+		List<Long> seenFirst = new CopyOnWriteArrayList<>();
+		SpringApplication application = PidFileApplicationContextInitializerTests.application(EventsConfiguration.class);
+		// read with the configuration files, after the session was opened under the main class's name
+		application.setDefaultProperties(Map.of("zeph.pidfile.cluster.name", "billing"));
+		application.addListeners(OrderedEnvironmentListener.first(() -> {
+			Polling.await(() -> sessionsOfAnyLock() == 1, "the lock's session, opened as the application started");
+			seenFirst.add((long) server.queryInt("SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'zeph:%'"));
+			assertThat(server.sessionsOf("zeph:billing")).as("sessions named for the configured lock").isZero();
+		}));
+		ConfigurableApplicationContext context = application
+			.run(Arrays.stream(args()).filter((arg) -> !arg.startsWith("--zeph.pidfile.cluster.name=")).toArray(String[]::new));
+		this.contexts.add(context);
+		ApplicationClusterLock lock = context.getBean(ApplicationClusterLock.class);
+		assertThat(lock.getName()).isEqualTo("billing");
+		assertThat(lock.getBackendPid()).isEqualTo(seenFirst.get(0));
+		assertThat(sessionsOfAnyLock()).as("sessions of this application").isOne();
+		assertThatExceptionOfType(ClusterLockHeldException.class).isThrownBy(() -> ClusterLock
+			.acquire(ClusterLockSettings.of("billing", server.url(), PostgresServer.USER, PostgresServer.PASSWORD),
+					new ClusterLock.Listener() {
+					})
+			.close());
+	}
+
+	@Test
+	void sessionOpenedAsTheApplicationStartsForAnotherDatabaseThanConfiguredShouldEndUnused() throws Exception {
+		try (TcpRelay network = new TcpRelay(server.port())) {
+			List<Long> seenFirst = new CopyOnWriteArrayList<>();
+			SpringApplication application = PidFileApplicationContextInitializerTests
+				.application(EventsConfiguration.class);
+			// the lock's own URL, in the configuration files, wins over the command line's datasource
+			application.setDefaultProperties(Map.of("zeph.pidfile.cluster.url",
+					"jdbc:postgresql://127.0.0.1:" + network.port() + "/postgres"));
+			application.addListeners(OrderedEnvironmentListener.first(() -> {
+				Polling.await(() -> server.sessionsOf("zeph:orders") == 1, "the session opened from the command line");
+				seenFirst.add((long) server.queryInt("SELECT pid FROM pg_stat_activity WHERE application_name = 'zeph:orders'"));
+			}));
+			ConfigurableApplicationContext context = application.run(args());
+			this.contexts.add(context);
+			ApplicationClusterLock lock = context.getBean(ApplicationClusterLock.class);
+			assertThat(network.accepted()).as("logins through the configured URL").isOne();
+			assertThat(lock.getBackendPid()).isNotEqualTo(seenFirst.get(0));
+			Polling.await(() -> server.queryInt("SELECT count(*) FROM pg_stat_activity WHERE pid = " + seenFirst.get(0)) == 0,
+					"the session opened from the command line to end");
+			// before the relay closes: the lock lost with it would end this JVM
+			context.close();
+		}
+	}
+
+	@Test
+	void sessionOpenedAsTheApplicationStartsShouldEndWhenTheStartFailsBeforeTheEnvironmentIsPrepared() throws Exception {
+		SpringApplication application = PidFileApplicationContextInitializerTests.application(EventsConfiguration.class);
+		String[] args = args("--zeph.pidfile.cluster.name=failed-early");
+		ClusterLockConnectionListener listener = new ClusterLockConnectionListener();
+		listener.onApplicationEvent(new ApplicationStartingEvent(new DefaultBootstrapContext(), application, args));
+		Polling.await(() -> server.sessionsOf("zeph:failed-early") == 1, "the session opened as the application started");
+		listener.onApplicationEvent(
+				new ApplicationFailedEvent(application, args, null, new IllegalStateException("no environment")));
+		Polling.await(() -> server.sessionsOf("zeph:failed-early") == 0, "the session to end with the failed start");
+	}
+
+	private static int sessionsOfAnyLock() {
+		return server.queryInt("SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'zeph:%'");
 	}
 
 	@Test
@@ -428,9 +510,19 @@ class ClusterLockApplicationTests {
 
 	}
 
-	/** Runs a check when the environment is prepared, right after the listener that opens the session. */
-	private record OrderedEnvironmentListener(Check check)
+	/** Runs a check when the environment is prepared, in the given order among the listeners. */
+	private record OrderedEnvironmentListener(int order, Check check)
 			implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
+
+		/** Right after the listener that opens the session once the environment is prepared. */
+		static OrderedEnvironmentListener afterOpening(Check check) {
+			return new OrderedEnvironmentListener(new ClusterLockConnectionListener().getOrder() + 1, check);
+		}
+
+		/** Before any other: before the configuration files are read. */
+		static OrderedEnvironmentListener first(Check check) {
+			return new OrderedEnvironmentListener(Ordered.HIGHEST_PRECEDENCE, check);
+		}
 
 		@Override
 		public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
@@ -444,7 +536,7 @@ class ClusterLockApplicationTests {
 
 		@Override
 		public int getOrder() {
-			return new ClusterLockConnectionListener().getOrder() + 1;
+			return this.order;
 		}
 
 	}
