@@ -76,14 +76,8 @@ final class ClusterGuard {
 		ClusterGuard guard = new ClusterGuard(context, pidFileProperties.getOnLoss());
 		ClusterLock lock;
 		long start = System.nanoTime();
-		ClusterLockConnection connection = EARLY.remove(context.getEnvironment());
-		if (connection == null || !connection.reuseFor(settings)) {
-			// none opened early, or a property changed since
-			if (connection != null) {
-				connection.close();
-			}
-			connection = ClusterLockConnection.open(settings);
-		}
+		// none opened early, or a property changed since: open one now
+		ClusterLockConnection connection = reuseOrOpen(EARLY.remove(context.getEnvironment()), settings);
 		try {
 			lock = (pidFileProperties.getMode() == PidFileProperties.Mode.WAIT)
 					? ClusterLock.await(connection, pidFileProperties.getWaitTimeout(), guard.listener())
@@ -159,15 +153,8 @@ final class ClusterGuard {
 			close(starting);
 			return false;
 		}
-		ClusterLockConnection connection;
-		if (starting instanceof ClusterLockConnection opened && opened.reuseFor(settings)) {
-			connection = opened;
-		}
-		else {
-			// the configuration files point the lock elsewhere, or at once: none was opened
-			close(starting);
-			connection = ClusterLockConnection.open(settings);
-		}
+		// none opened at once, or the configuration files point the lock elsewhere: open one now
+		ClusterLockConnection connection = reuseOrOpen(starting, settings);
 		ClusterLockConnection previous = EARLY.put(environment, connection);
 		if (previous != null && previous != connection) {
 			previous.close();
@@ -192,6 +179,18 @@ final class ClusterGuard {
 		if (starting instanceof ClusterLockConnection connection) {
 			connection.close();
 		}
+	}
+
+	/**
+	 * The given session where it can serve the lock of these settings, else a new one, the
+	 * given one closed.
+	 */
+	private static ClusterLockConnection reuseOrOpen(@Nullable AutoCloseable opened, ClusterLockSettings settings) {
+		if (opened instanceof ClusterLockConnection connection && connection.reuseFor(settings)) {
+			return connection;
+		}
+		close(opened);
+		return ClusterLockConnection.open(settings);
 	}
 
 	private static ClusterLockProperties bind(Environment environment) {
