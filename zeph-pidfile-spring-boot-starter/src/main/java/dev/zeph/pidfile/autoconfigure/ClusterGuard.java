@@ -19,7 +19,9 @@ import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.core.SpringProperties;
@@ -126,8 +128,9 @@ final class ClusterGuard {
 	static @Nullable AutoCloseable connectStarting(String[] args) {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));
+		ConfigurationPropertySources.attach(environment);
 		try {
-			return ClusterLockConnection.open(settings(bind(environment), environment));
+			return ClusterLockConnection.open(settings(read(environment), environment));
 		}
 		catch (RuntimeException ex) {
 			// named in the configuration files, or invalid: known once the environment is prepared
@@ -191,6 +194,44 @@ final class ClusterGuard {
 		}
 		close(opened);
 		return ClusterLockConnection.open(settings);
+	}
+
+	/**
+	 * The lock's properties read one by one, under the binder's relaxed names, for a session
+	 * opened before the configuration files are read: a guess that the binding of the prepared
+	 * environment confirms or replaces, cheaper than binding on a JVM this cold.
+	 * @throws RuntimeException when a value does not parse as the binder would parse it
+	 */
+	private static ClusterLockProperties read(Environment environment) {
+		ClusterLockProperties properties = new ClusterLockProperties();
+		properties.setName(environment.getProperty(PREFIX + "name"));
+		properties.setUrl(environment.getProperty(PREFIX + "url"));
+		properties.setUsername(environment.getProperty(PREFIX + "username"));
+		properties.setPassword(environment.getProperty(PREFIX + "password"));
+		Duration serverTimeout = duration(environment, "server-timeout");
+		if (serverTimeout != null) {
+			properties.setServerTimeout(serverTimeout);
+		}
+		Duration heartbeatInterval = duration(environment, "heartbeat-interval");
+		if (heartbeatInterval != null) {
+			properties.setHeartbeatInterval(heartbeatInterval);
+		}
+		Duration heartbeatTimeout = duration(environment, "heartbeat-timeout");
+		if (heartbeatTimeout != null) {
+			properties.setHeartbeatTimeout(heartbeatTimeout);
+		}
+		properties.setTakeoverGrace(duration(environment, "takeover-grace"));
+		Duration acquireInterval = duration(environment, "acquire-interval");
+		if (acquireInterval != null) {
+			properties.setAcquireInterval(acquireInterval);
+		}
+		properties.setAllowOldServer("true".equalsIgnoreCase(environment.getProperty(PREFIX + "allow-old-server")));
+		return properties;
+	}
+
+	private static @Nullable Duration duration(Environment environment, String property) {
+		String value = environment.getProperty(PREFIX + property);
+		return StringUtils.hasText(value) ? DurationStyle.detectAndParse(value) : null;
 	}
 
 	private static ClusterLockProperties bind(Environment environment) {

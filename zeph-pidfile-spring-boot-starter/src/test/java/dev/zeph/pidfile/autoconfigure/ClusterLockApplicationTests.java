@@ -40,6 +40,7 @@ import org.springframework.boot.bootstrap.DefaultBootstrapContext;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.context.event.ApplicationStartingEvent;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.contributor.Health;
@@ -197,6 +198,22 @@ class ClusterLockApplicationTests {
 		ConfigurableApplicationContext context = application.run(args());
 		this.contexts.add(context);
 		assertThat(context.getBean(ApplicationClusterLock.class).getBackendPid()).isEqualTo(seenFirst.get(0));
+	}
+
+	@Test
+	void sessionOpenedAsTheApplicationStartsShouldBeKeptWhenItsSettingsAreGivenInTheBindersRelaxedForms() {
+		List<Long> seenFirst = new CopyOnWriteArrayList<>();
+		SpringApplication application = PidFileApplicationContextInitializerTests.application(EventsConfiguration.class);
+		application.addListeners(OrderedEnvironmentListener.first(() -> {
+			Polling.await(() -> server.sessionsOf("zeph:orders") == 1, "the lock's session, opened as the application started");
+			seenFirst.add((long) server.queryInt("SELECT pid FROM pg_stat_activity WHERE application_name = 'zeph:orders'"));
+		}));
+		// the session's socket timeout is the heartbeat timeout: read otherwise, the session would be replaced
+		ConfigurableApplicationContext context = application.run(args("--zeph.pidfile.cluster.heartbeatTimeout=2s",
+				"--zeph.pidfile.cluster.server-timeout=9s", "--zeph.pidfile.cluster.heartbeat-interval=750ms"));
+		this.contexts.add(context);
+		assertThat(context.getBean(ApplicationClusterLock.class).getBackendPid()).isEqualTo(seenFirst.get(0));
+		assertThat(sessionsOfAnyLock()).as("sessions of this application").isOne();
 	}
 
 	@Test
@@ -417,7 +434,7 @@ class ClusterLockApplicationTests {
 	}
 
 	@Test
-	void badSettingsShouldFailNamingTheProperty() {
+	void badSettingsShouldFailNamingTheProperty() throws Exception {
 		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
 			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.url=jdbc:mysql://127.0.0.1/db")))
 			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.cluster.url"));
@@ -431,6 +448,10 @@ class ClusterLockApplicationTests {
 		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
 			.isThrownBy(() -> run(args("--spring.datasource.url=", "--zeph.pidfile.cluster.url=")))
 			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.cluster.url"));
+		assertThatExceptionOfType(BindException.class)
+			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.heartbeat-timeout=soon")))
+			.satisfies((ex) -> assertThat(ex.getProperty().getName()).hasToString("zeph.pidfile.cluster.heartbeat-timeout"));
+		Polling.await(() -> sessionsOfAnyLock() == 0, "no session left by the refused starts");
 	}
 
 	private static RequiredSearch meter(MeterRegistry registry, String name) {
