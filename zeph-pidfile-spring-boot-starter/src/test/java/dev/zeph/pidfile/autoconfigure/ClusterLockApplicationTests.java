@@ -190,30 +190,34 @@ class ClusterLockApplicationTests {
 	@Test
 	void sessionShouldOpenAsTheApplicationStartsWhenTheLockAndItsDatabaseAreOnTheCommandLine() {
 		List<Long> seenFirst = new CopyOnWriteArrayList<>();
-		SpringApplication application = PidFileApplicationContextInitializerTests.application(EventsConfiguration.class);
-		application.addListeners(OrderedEnvironmentListener.first(() -> {
-			Polling.await(() -> server.sessionsOf("zeph:orders") == 1, "the lock's session, opened as the application started");
-			seenFirst.add((long) server.queryInt("SELECT pid FROM pg_stat_activity WHERE application_name = 'zeph:orders'"));
-		}));
-		ConfigurableApplicationContext context = application.run(args());
-		this.contexts.add(context);
+		ConfigurableApplicationContext context = runSeeingTheSessionFirst(seenFirst, args());
 		assertThat(context.getBean(ApplicationClusterLock.class).getBackendPid()).isEqualTo(seenFirst.get(0));
 	}
 
 	@Test
 	void sessionOpenedAsTheApplicationStartsShouldBeKeptWhenItsSettingsAreGivenInTheBindersRelaxedForms() {
 		List<Long> seenFirst = new CopyOnWriteArrayList<>();
+		// the session's socket timeout is the heartbeat timeout: read otherwise, the session would be replaced
+		ConfigurableApplicationContext context = runSeeingTheSessionFirst(seenFirst,
+				args("--zeph.pidfile.cluster.heartbeatTimeout=2s", "--zeph.pidfile.cluster.server-timeout=9s",
+						"--zeph.pidfile.cluster.heartbeat-interval=750ms"));
+		assertThat(context.getBean(ApplicationClusterLock.class).getBackendPid()).isEqualTo(seenFirst.get(0));
+		assertThat(sessionsOfAnyLock()).as("sessions of this application").isOne();
+	}
+
+	/**
+	 * Run, recording the server process of the lock's session as the first listener of the
+	 * prepared environment sees it: the session opened as the application started.
+	 */
+	private ConfigurableApplicationContext runSeeingTheSessionFirst(List<Long> seenFirst, String... args) {
 		SpringApplication application = PidFileApplicationContextInitializerTests.application(EventsConfiguration.class);
 		application.addListeners(OrderedEnvironmentListener.first(() -> {
 			Polling.await(() -> server.sessionsOf("zeph:orders") == 1, "the lock's session, opened as the application started");
 			seenFirst.add((long) server.queryInt("SELECT pid FROM pg_stat_activity WHERE application_name = 'zeph:orders'"));
 		}));
-		// the session's socket timeout is the heartbeat timeout: read otherwise, the session would be replaced
-		ConfigurableApplicationContext context = application.run(args("--zeph.pidfile.cluster.heartbeatTimeout=2s",
-				"--zeph.pidfile.cluster.server-timeout=9s", "--zeph.pidfile.cluster.heartbeat-interval=750ms"));
+		ConfigurableApplicationContext context = application.run(args);
 		this.contexts.add(context);
-		assertThat(context.getBean(ApplicationClusterLock.class).getBackendPid()).isEqualTo(seenFirst.get(0));
-		assertThat(sessionsOfAnyLock()).as("sessions of this application").isOne();
+		return context;
 	}
 
 	@Test
