@@ -208,30 +208,21 @@ final class ClusterGuard {
 		properties.setUrl(environment.getProperty(PREFIX + "url"));
 		properties.setUsername(environment.getProperty(PREFIX + "username"));
 		properties.setPassword(environment.getProperty(PREFIX + "password"));
-		Duration serverTimeout = duration(environment, "server-timeout");
-		if (serverTimeout != null) {
-			properties.setServerTimeout(serverTimeout);
+		properties.setServerTimeout(duration(environment, "server-timeout", properties.getServerTimeout()));
+		properties.setHeartbeatInterval(duration(environment, "heartbeat-interval", properties.getHeartbeatInterval()));
+		properties.setHeartbeatTimeout(duration(environment, "heartbeat-timeout", properties.getHeartbeatTimeout()));
+		String takeoverGrace = environment.getProperty(PREFIX + "takeover-grace");
+		if (StringUtils.hasText(takeoverGrace)) {
+			properties.setTakeoverGrace(DurationStyle.detectAndParse(takeoverGrace));
 		}
-		Duration heartbeatInterval = duration(environment, "heartbeat-interval");
-		if (heartbeatInterval != null) {
-			properties.setHeartbeatInterval(heartbeatInterval);
-		}
-		Duration heartbeatTimeout = duration(environment, "heartbeat-timeout");
-		if (heartbeatTimeout != null) {
-			properties.setHeartbeatTimeout(heartbeatTimeout);
-		}
-		properties.setTakeoverGrace(duration(environment, "takeover-grace"));
-		Duration acquireInterval = duration(environment, "acquire-interval");
-		if (acquireInterval != null) {
-			properties.setAcquireInterval(acquireInterval);
-		}
+		properties.setAcquireInterval(duration(environment, "acquire-interval", properties.getAcquireInterval()));
 		properties.setAllowOldServer("true".equalsIgnoreCase(environment.getProperty(PREFIX + "allow-old-server")));
 		return properties;
 	}
 
-	private static @Nullable Duration duration(Environment environment, String property) {
+	private static Duration duration(Environment environment, String property, Duration unset) {
 		String value = environment.getProperty(PREFIX + property);
-		return StringUtils.hasText(value) ? DurationStyle.detectAndParse(value) : null;
+		return StringUtils.hasText(value) ? DurationStyle.detectAndParse(value) : unset;
 	}
 
 	private static ClusterLockProperties bind(Environment environment) {
