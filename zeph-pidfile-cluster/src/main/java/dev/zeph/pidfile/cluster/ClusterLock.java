@@ -140,7 +140,8 @@ public final class ClusterLock implements AutoCloseable {
 	 * @param timeout how long to wait; zero waits for ever
 	 * @param listener told who holds the lock after each try, and of this instance's activity
 	 * @return the lock, not yet active
-	 * @throws ClusterLockHeldException if the timeout passed while another session held the lock
+	 * @throws ClusterLockHeldException if the timeout passed while another session held the lock,
+	 * or at once when it holds the key under another lock name
 	 * @throws ClusterLockUnavailableException if the timeout passed while the database could not
 	 * be used, or at once for a database that can never hold it (a replica, a pooler, bad
 	 * credentials, an old server)
@@ -188,6 +189,10 @@ public final class ClusterLock implements AutoCloseable {
 					}
 					ClusterLockHeldException held = new ClusterLockHeldException(settings.name(), session.database(),
 							holder);
+					if (held.isCollision()) {
+						// another lock's key: waiting would end only when that unrelated lock is let go
+						throw held;
+					}
 					listener.waiting(holder, held.getMessage());
 					last = held;
 				}
@@ -358,7 +363,7 @@ public final class ClusterLock implements AutoCloseable {
 			this.session.close();
 		}
 		if (wasActive) {
-			this.listener.deactivated(this, "released");
+			tell(() -> this.listener.deactivated(this, "released"));
 		}
 	}
 
@@ -381,7 +386,7 @@ public final class ClusterLock implements AutoCloseable {
 				long took = System.nanoTime() - start;
 				if (took * 2 > this.settings.heartbeatTimeout().toNanos()) {
 					// half the timeout gone: the next slow one may cost the lock
-					this.listener.slowHeartbeat(this, Duration.ofNanos(took));
+					tell(() -> this.listener.slowHeartbeat(this, Duration.ofNanos(took)));
 				}
 				if (System.nanoTime() - (this.lastGoodBeat + this.settings.holderDeadline().toNanos()) > 0) {
 					// the thread did not run in time (a pause): the deadline has passed, whatever the beat says
@@ -390,7 +395,7 @@ public final class ClusterLock implements AutoCloseable {
 				}
 				this.lastGoodBeat = start;
 				if (!this.active && start - this.lockedAt - grace >= 0 && activate()) {
-					this.listener.activated(this);
+					tell(() -> this.listener.activated(this));
 				}
 			}
 			this.session.unlock();
@@ -398,11 +403,28 @@ public final class ClusterLock implements AutoCloseable {
 		catch (SessionLostException ex) {
 			lose(ex.getMessage());
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
 			lose("the heartbeat failed: " + ex);
+			if (ex instanceof Error error) {
+				throw error;
+			}
 		}
 		finally {
 			this.session.close();
+		}
+	}
+
+	/**
+	 * Tell the listener of an edge. What it throws goes where an uncaught exception of this
+	 * thread would, and costs nothing else: a listener's failure is not the lock's.
+	 */
+	private static void tell(Runnable call) {
+		try {
+			call.run();
+		}
+		catch (RuntimeException ex) {
+			Thread thread = Thread.currentThread();
+			thread.getUncaughtExceptionHandler().uncaughtException(thread, ex);
 		}
 	}
 
@@ -426,7 +448,7 @@ public final class ClusterLock implements AutoCloseable {
 			this.active = false;
 		}
 		this.session.close();
-		this.listener.lost(this, reason, wasActive);
+		tell(() -> this.listener.lost(this, reason, wasActive));
 	}
 
 	/** This host's name, looked up once: the lookup may ask a name service. */
@@ -452,7 +474,9 @@ public final class ClusterLock implements AutoCloseable {
 	/**
 	 * Told of a cluster lock's edges. Called on the lock's own thread, except
 	 * {@link #waiting} (on the waiting thread) and {@link #deactivated} on close (on the
-	 * closing thread); a listener must return quickly.
+	 * closing thread). A listener must return quickly: the lock's thread beats no heartbeat
+	 * meanwhile. What it throws from an edge is handed to the thread's uncaught exception
+	 * handler, and the lock goes on.
 	 */
 	public interface Listener {
 

@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.zeph.pidfile.cluster.ClusterLockUnavailableException.Reason;
 import dev.zeph.pidfile.testsupport.Polling;
@@ -21,6 +23,7 @@ import dev.zeph.pidfile.testsupport.TcpRelay;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -114,6 +117,51 @@ class ClusterLockTests {
 	}
 
 	@Test
+	void listenerThatThrowsOnActivationShouldNotCostTheLock() throws Exception {
+		AtomicInteger activations = new AtomicInteger();
+		List<String> losses = new CopyOnWriteArrayList<>();
+		try (ClusterLock lock = ClusterLock.acquire(settings("orders"), new ClusterLock.Listener() {
+
+			@Override
+			public void activated(ClusterLock lock) {
+				activations.incrementAndGet();
+				throw new IllegalStateException("the listener's own failure");
+			}
+
+			@Override
+			public void lost(ClusterLock lock, String reason, boolean wasActive) {
+				losses.add(reason);
+			}
+
+		})) {
+			Polling.await(() -> activations.get() == 1, "the activation");
+			long thrown = System.nanoTime();
+			Polling.await(() -> lock.getLastHeartbeatAge().toNanos() < System.nanoTime() - thrown,
+					"a heartbeat after the listener threw");
+			assertThat(lock.isActive()).isTrue();
+			assertThat(lock.getLossReason()).isEmpty();
+			assertThat(losses).isEmpty();
+		}
+	}
+
+	@Test
+	void acquireWhenHeldUnderANameInAnyLanguageShouldNameTheHolderNotACollision() throws Exception {
+		String name = "Gehälter-账单";
+		try (ClusterLock first = ClusterLock.acquire(settings(name), new ClusterLock.Listener() {
+		})) {
+			assertThatExceptionOfType(ClusterLockHeldException.class)
+				.isThrownBy(() -> ClusterLock.acquire(settings(name), new ClusterLock.Listener() {
+				}))
+				.satisfies((ex) -> {
+					assertThat(ex.isCollision()).isFalse();
+					assertThat(ex.getHolderIdentity().orElseThrow().name()).isEqualTo(name);
+					assertThat(ex.getHolderIdentity().orElseThrow().pid()).isEqualTo(PID);
+					assertThat(ex.getMessage()).doesNotContain("hash alike");
+				});
+		}
+	}
+
+	@Test
 	void acquireWhenAnotherNameHashesAlikeShouldReportTheCollisionNamingBoth() throws Exception {
 		assertThat(LockKey.of("report-job-22360")).isEqualTo(LockKey.of("report-job-55705"));
 		try (ClusterLock first = ClusterLock.acquire(settings("report-job-22360"), new ClusterLock.Listener() {
@@ -127,6 +175,21 @@ class ClusterLockTests {
 						.contains("report-job-55705")
 						.contains("hash alike");
 				});
+		}
+	}
+
+	@Test
+	@Timeout(60)
+	void awaitWhenAnotherNameHashesAlikeShouldRefuseAtOnceNamingBoth() throws Exception {
+		try (ClusterLock first = ClusterLock.acquire(settings("report-job-22360"), new ClusterLock.Listener() {
+		})) {
+			// a wait without end: only a refusal returns
+			assertThatExceptionOfType(ClusterLockHeldException.class)
+				.isThrownBy(() -> ClusterLock.await(settings("report-job-55705"), Duration.ZERO, new ClusterLock.Listener() {
+				}))
+				.satisfies((ex) -> assertThat(ex.isCollision()).isTrue())
+				.withMessageContaining("report-job-22360")
+				.withMessageContaining("report-job-55705");
 		}
 	}
 

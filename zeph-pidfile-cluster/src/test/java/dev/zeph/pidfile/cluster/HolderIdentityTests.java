@@ -63,4 +63,39 @@ class HolderIdentityTests {
 		assertThat(HolderIdentity.parse(identity.toApplicationName())).contains(identity);
 	}
 
+	@Test
+	void applicationNameOfANameInAnyLanguageShouldBePrintableAsciiAndParseBackWhole() {
+		// PostgreSQL rewrites every byte of application_name outside printable ASCII
+		HolderIdentity identity = new HolderIdentity("Gehälter:账单", "app-7", 4242, SINCE);
+		String name = identity.toApplicationName();
+		assertThat(name).matches("[\\x20-\\x7e]{1,63}");
+		assertThat(HolderIdentity.parse(name)).contains(identity);
+		assertThat(HolderIdentity.parse(name).orElseThrow().isFor("Gehälter:账单")).isTrue();
+	}
+
+	@Test
+	void applicationNameShouldCutALongNameInAnyLanguageAtACharacter() {
+		String lock = "月次レポート生成🙂".repeat(4);
+		HolderIdentity parsed = HolderIdentity
+			.parse(new HolderIdentity(lock, "app-7", LONGEST_PID, SINCE).toApplicationName())
+			.orElseThrow();
+		assertThat(lock).startsWith(parsed.name());
+		assertThat(parsed.name()).isNotEmpty().doesNotContain("\ufffd");
+		assertThat(Character.isHighSurrogate(parsed.name().charAt(parsed.name().length() - 1))).isFalse();
+		assertThat(parsed.isFor(lock)).isTrue();
+		assertThat(parsed.isFor(parsed.name().substring(0, 1))).isFalse();
+		assertThat(parsed.pid()).isEqualTo(LONGEST_PID);
+	}
+
+	@Test
+	void applicationNameWithAnIpv6HostShouldParseBackWhole() {
+		HolderIdentity identity = new HolderIdentity("orders", "fe80:0:0:0:1%eth0", 42, SINCE);
+		assertThat(HolderIdentity.parse(identity.toApplicationName())).contains(identity);
+	}
+
+	@Test
+	void applicationNameWithASinceOutOfRangeShouldNotParse() {
+		assertThat(HolderIdentity.parse("zeph:orders:app-7:42:zzzzzzzzzzzz")).isEmpty();
+	}
+
 }
