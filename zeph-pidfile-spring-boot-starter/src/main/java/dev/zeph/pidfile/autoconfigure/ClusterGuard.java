@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 import dev.zeph.pidfile.cluster.ClusterLock;
 import dev.zeph.pidfile.cluster.ClusterLockConnection;
@@ -64,6 +67,17 @@ final class ClusterGuard {
 	/** An edge that came before the refresh ended, published when it ends. */
 	private @Nullable Edge pending;
 
+	/**
+	 * Publishes the edges, one at a time and in the order they came, off the lock's own
+	 * thread: the application's listeners run there, and one that throws or blocks must not
+	 * cost the heartbeat.
+	 */
+	private final ExecutorService publisher = Executors.newSingleThreadExecutor((task) -> {
+		Thread thread = new Thread(task, "zeph-cluster-lock-events");
+		thread.setDaemon(true);
+		return thread;
+	});
+
 	private ClusterGuard(ConfigurableApplicationContext context, PidFileProperties.OnLoss onLoss) {
 		this.context = context;
 		this.onLoss = onLoss;
@@ -95,15 +109,22 @@ final class ClusterGuard {
 		ApplicationClusterLock applicationLock = new ApplicationClusterLock(lock, settings.name(),
 				Duration.ofNanos(System.nanoTime() - start));
 		guard.lock = applicationLock;
+		try {
+			guard.register(applicationLock);
+			ExitOnLockLoss.register(context, pidFileProperties.getOnLoss());
+		}
+		catch (RuntimeException | Error ex) {
+			// nothing would ever release it: a shutdown already under way, a bean of the same name
+			guard.close(applicationLock);
+			throw ex;
+		}
 		logger.info("Locked cluster lock '" + settings.name() + "' on " + lock.getDatabase() + " (key " + lock.getKey()
 				+ ") as " + lock.getIdentity() + ", backend PID " + lock.getBackendPid()
 				+ "; active after a takeover grace of " + settings.takeoverGrace().toMillis() + " ms");
-		guard.register(applicationLock);
-		ExitOnLockLoss.register(context, pidFileProperties.getOnLoss());
 		if (isTrainingRun()) {
 			logger.info("Released cluster lock '" + settings.name() + "' at once: this run ends at the refresh ("
 					+ EXIT_PROPERTY + "=onRefresh, a CDS or AOT cache training run) and is never active");
-			applicationLock.close();
+			guard.close(applicationLock);
 		}
 	}
 
@@ -232,8 +253,14 @@ final class ClusterGuard {
 	}
 
 	private static ClusterLockSettings settings(ClusterLockProperties properties, Environment environment) {
-		String name = StringUtils.hasText(properties.getName()) ? properties.getName()
-				: DefaultPidFilePath.baseName(environment);
+		// the name as given, in any language: a file name's sanitizing would make unrelated names one
+		String name = (properties.getName() != null) ? properties.getName()
+				: DefaultPidFilePath.applicationName(environment).orElse(null);
+		if (name == null) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + "name", null,
+					"Set it, or spring.application.name: no main method is starting the application to name the"
+							+ " lock after, and one name for unrelated applications would make them exclude each other.");
+		}
 		String url = firstText(properties.getUrl(), environment.getProperty("spring.datasource.url"));
 		if (url == null) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "url", null,
@@ -272,11 +299,11 @@ final class ClusterGuard {
 	}
 
 	private void register(ApplicationClusterLock lock) {
-		Runnable release = lock::close;
+		Runnable release = () -> close(lock);
 		SpringApplication.getShutdownHandlers().add(release);
 		this.context.addApplicationListener((ApplicationFailedEvent event) -> {
 			if (event.getApplicationContext() == this.context) {
-				lock.close();
+				close(lock);
 			}
 		});
 		this.context.addApplicationListener((ContextRefreshedEvent event) -> {
@@ -288,7 +315,7 @@ final class ClusterGuard {
 		beanFactory.registerSingleton(ApplicationClusterLock.BEAN_NAME, lock);
 		if (beanFactory instanceof DefaultSingletonBeanRegistry registry) {
 			registry.registerDisposableBean(ApplicationClusterLock.BEAN_NAME, () -> {
-				lock.close();
+				close(lock);
 				try {
 					SpringApplication.getShutdownHandlers().remove(release);
 				}
@@ -297,6 +324,12 @@ final class ClusterGuard {
 				}
 			});
 		}
+	}
+
+	/** Release the lock, then let the edges already queued be published and the publisher end. */
+	private void close(ApplicationClusterLock lock) {
+		lock.close();
+		this.publisher.shutdown();
 	}
 
 	private ClusterLock.Listener listener() {
@@ -374,21 +407,35 @@ final class ClusterGuard {
 				this.pending = kept ? edge : null;
 				return kept;
 			}
+			// queued while holding the monitor, so that the edges keep their order
+			queue(() -> edge.publish(this.context, lock));
 		}
-		edge.publish(this.context, lock);
 		return true;
 	}
 
 	private void publishPending() {
-		Edge edge;
+		ApplicationClusterLock lock = this.lock;
 		synchronized (this) {
 			this.refreshed = true;
-			edge = this.pending;
+			Edge edge = this.pending;
 			this.pending = null;
+			if (edge != null && lock != null) {
+				// an activation that a loss has overtaken since is not news
+				queue(() -> {
+					if (!edge.activated() || lock.isActive()) {
+						edge.publish(this.context, lock);
+					}
+				});
+			}
 		}
-		ApplicationClusterLock lock = this.lock;
-		if (edge != null && lock != null && (!edge.activated() || lock.isActive())) {
-			edge.publish(this.context, lock);
+	}
+
+	private void queue(Runnable publication) {
+		try {
+			this.publisher.execute(publication);
+		}
+		catch (RejectedExecutionException ex) {
+			// released: the context is closing, and its listeners with it
 		}
 	}
 

@@ -54,11 +54,16 @@ final class DefaultPidFilePath {
 	 * else the main class's fully qualified name, kept to one plain path segment.
 	 */
 	static String baseName(Environment environment) {
+		return sanitize(applicationName(environment).orElse(FALLBACK_NAME));
+	}
+
+	/**
+	 * The application's name as it is given: {@code spring.application.name}, else the main
+	 * class's fully qualified name, if a main method is starting the application.
+	 */
+	static Optional<String> applicationName(Environment environment) {
 		String name = environment.getProperty("spring.application.name");
-		if (!StringUtils.hasText(name)) {
-			name = mainClassName().orElse(FALLBACK_NAME);
-		}
-		return sanitize(name);
+		return StringUtils.hasText(name) ? Optional.of(name) : mainClassName();
 	}
 
 	/**

@@ -5,12 +5,14 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.zeph.pidfile.autoconfigure.diagnostics.TestAnalyzers;
@@ -49,8 +51,10 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
@@ -141,7 +145,7 @@ class ClusterLockApplicationTests {
 	}
 
 	@Test
-	void activationDuringTheRefreshShouldBePublishedOnceTheContextIsRefreshed() {
+	void activationDuringTheRefreshShouldBePublishedOnceTheContextIsRefreshed() throws Exception {
 		ConfigurableApplicationContext context = PidFileApplicationContextInitializerTests
 			.application(ActivatedDuringRefreshConfiguration.class)
 			.run(args("--zeph.pidfile.cluster.heartbeat-interval=200ms", "--zeph.pidfile.cluster.heartbeat-timeout=300ms",
@@ -150,8 +154,55 @@ class ClusterLockApplicationTests {
 		Events events = context.getBean(Events.class);
 		assertThat(context.getBean(ActiveDuringRefresh.class).eventsBeforeRefreshEnded).isZero();
 		// an event published during the refresh would not reach @EventListener methods, registered at its end
+		Polling.await(() -> !events.activated.isEmpty(), "the activation, once the context is refreshed");
 		assertThat(events.activated).hasSize(1);
 		assertThat(events.activated.get(0).getSource().isActive()).isTrue();
+	}
+
+	@Test
+	void listenersThatBlockOrThrowShouldNotCostTheLock() throws Exception {
+		ConfigurableApplicationContext context = PidFileApplicationContextInitializerTests
+			.application(TroubledListenersConfiguration.class)
+			.run(args("--zeph.pidfile.cluster.heartbeat-interval=200ms", "--zeph.pidfile.cluster.heartbeat-timeout=300ms",
+					"--zeph.pidfile.cluster.server-timeout=3s", "--zeph.pidfile.on-loss=keep-running"));
+		this.contexts.add(context);
+		ApplicationClusterLock lock = context.getBean(ApplicationClusterLock.class);
+		TroubledListeners listeners = context.getBean(TroubledListeners.class);
+		Events events = context.getBean(Events.class);
+		try {
+			Polling.await(() -> listeners.blockedSince != 0, "the activation, in the listener that blocks");
+			long deadline = Duration.ofMillis(500).toNanos();
+			Polling.await(() -> System.nanoTime() - listeners.blockedSince > 2 * deadline,
+					"twice the lock's deadline, the listener still blocking");
+			assertThat(lock.isActive()).isTrue();
+		}
+		finally {
+			listeners.release.countDown();
+		}
+		Polling.await(() -> listeners.thrownAt != 0, "the listener that throws");
+		Polling.await(() -> lock.getLastHeartbeatAge().toNanos() < System.nanoTime() - listeners.thrownAt,
+				"a heartbeat after the listener threw");
+		assertThat(lock.isActive()).isTrue();
+		assertThat(events.lost).isEmpty();
+	}
+
+	@Test
+	void lockNameShouldDefaultToTheApplicationNameAsGivenInAnyLanguage() {
+		ConfigurableApplicationContext billing = run(withoutLockName(args("--spring.application.name=账单服务")));
+		ConfigurableApplicationContext reports = run(withoutLockName(args("--spring.application.name=报表服务")));
+		assertThat(billing.getBean(ApplicationClusterLock.class).getName()).isEqualTo("账单服务");
+		assertThat(reports.getBean(ApplicationClusterLock.class).getName()).isEqualTo("报表服务");
+		assertThatExceptionOfType(ClusterLockStartupException.class)
+			.isThrownBy(() -> run(withoutLockName(args("--spring.application.name=账单服务"))))
+			.satisfies((ex) -> {
+				ClusterLockHeldException held = (ClusterLockHeldException) ex.getCause();
+				assertThat(held.isCollision()).isFalse();
+				assertThat(held.getHolderIdentity().orElseThrow().name()).isEqualTo("账单服务");
+			});
+	}
+
+	private static String[] withoutLockName(String[] args) {
+		return Arrays.stream(args).filter((arg) -> !arg.startsWith("--zeph.pidfile.cluster.name=")).toArray(String[]::new);
 	}
 
 	@Test
@@ -452,6 +503,10 @@ class ClusterLockApplicationTests {
 		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
 			.isThrownBy(() -> run(args("--spring.datasource.url=", "--zeph.pidfile.cluster.url=")))
 			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.cluster.url"));
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.name=")))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.cluster.name"))
+			.withMessageContaining("must not be empty");
 		assertThatExceptionOfType(BindException.class)
 			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.heartbeat-timeout=soon")))
 			.satisfies((ex) -> assertThat(ex.getProperty().getName()).hasToString("zeph.pidfile.cluster.heartbeat-timeout"));
@@ -469,6 +524,42 @@ class ClusterLockApplicationTests {
 			assertThat(result.next()).as("a session that says it holds '%s'", name).isTrue();
 			return result.getLong(1);
 		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@Import(EventsConfiguration.class)
+	static class TroubledListenersConfiguration {
+
+		@Bean
+		TroubledListeners troubledListeners() {
+			return new TroubledListeners();
+		}
+
+	}
+
+	/** One listener of the activation that blocks until released, then one that throws. */
+	static class TroubledListeners {
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		volatile long blockedSince;
+
+		volatile long thrownAt;
+
+		@EventListener
+		@Order(1)
+		void block(ClusterLockActivatedEvent event) throws InterruptedException {
+			this.blockedSince = System.nanoTime();
+			this.release.await();
+		}
+
+		@EventListener
+		@Order(2)
+		void fail(ClusterLockActivatedEvent event) {
+			this.thrownAt = System.nanoTime();
+			throw new IllegalStateException("the listener's own failure");
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
