@@ -67,6 +67,9 @@ final class ClusterGuard {
 	/** An edge that came before the refresh ended, published when it ends. */
 	private @Nullable Edge pending;
 
+	/** Why the lock was lost before the refresh ended, with on-loss=exit: the start then fails. */
+	private @Nullable String lostWhileStarting;
+
 	/**
 	 * Publishes the edges, one at a time and in the order they came, off the lock's own
 	 * thread: the application's listeners run there, and one that throws or blocks must not
@@ -381,10 +384,7 @@ final class ClusterGuard {
 			public void lost(ClusterLock lock, String reason, boolean wasActive) {
 				logger.error("Lost cluster lock '" + lock.getSettings().name() + "' on " + lock.getDatabase() + ": "
 						+ reason + ". This instance is no longer active; another may become active");
-				if (!publish(false, reason, wasActive) && ClusterGuard.this.onLoss == PidFileProperties.OnLoss.EXIT) {
-					// lost before the context could publish: nothing else would act on it
-					ExitOnLockLoss.exit(ClusterGuard.this.context, "cluster lock '" + lock.getSettings().name() + "'");
-				}
+				publish(false, reason, wasActive);
 			}
 
 		};
@@ -393,30 +393,36 @@ final class ClusterGuard {
 	/**
 	 * Publish an edge, or keep it for the end of the refresh: an event published while the
 	 * context refreshes would create its listener beans on this thread, beside the main
-	 * thread that is creating the others.
-	 * @return whether the edge was published or kept: not a loss that nothing will act on,
-	 * which the caller handles itself
+	 * thread that is creating the others. A loss before then, with on-loss=exit, fails the
+	 * start once the refresh ends, so that the application never becomes ready and runs no
+	 * runner; closing it from here would race the main thread's refresh.
 	 */
-	private boolean publish(boolean activated, @Nullable String reason, boolean wasActive) {
+	private void publish(boolean activated, @Nullable String reason, boolean wasActive) {
 		Edge edge = new Edge(activated, (reason != null) ? reason : "", wasActive);
 		ApplicationClusterLock lock = this.lock;
 		synchronized (this) {
-			if (!this.refreshed || lock == null || !this.context.isActive()) {
-				// not refreshed yet, or closing: a loss nothing will publish is the caller's to act on
+			if (!this.refreshed || lock == null) {
 				boolean kept = activated || this.onLoss == PidFileProperties.OnLoss.KEEP_RUNNING;
 				this.pending = kept ? edge : null;
-				return kept;
+				this.lostWhileStarting = kept ? null : reason;
+				return;
+			}
+			if (!this.context.isActive()) {
+				// closing: its listeners are going, and the lock with them
+				return;
 			}
 			// queued while holding the monitor, so that the edges keep their order
 			queue(() -> edge.publish(this.context, lock));
 		}
-		return true;
 	}
 
 	private void publishPending() {
 		ApplicationClusterLock lock = this.lock;
 		synchronized (this) {
 			this.refreshed = true;
+			if (this.lostWhileStarting != null && lock != null) {
+				throw ClusterLockStartupException.lost(lock.getName(), lock.getDatabase(), this.lostWhileStarting);
+			}
 			Edge edge = this.pending;
 			this.pending = null;
 			if (edge != null && lock != null) {

@@ -1,6 +1,7 @@
 package dev.zeph.pidfile.autoconfigure;
 
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -458,6 +459,24 @@ class ClusterLockApplicationTests {
 			server.terminate(backendPidOf("orders"));
 			assertThat(app.awaitExit()).isEqualTo(ExitOnLockLoss.EXIT_CODE);
 			assertThat(app.output()).contains("Lost cluster lock 'orders'").contains("Exiting with 70: lost cluster lock 'orders'");
+		}
+	}
+
+	@Test
+	void lossWhileTheContextRefreshesWithOnLossExitShouldFailTheStartWithExit70() throws Exception {
+		Path resume = this.temp.resolve("resume");
+		try (LoggedProcess app = TestApplicationProcess.start(this.temp.resolve("app.log"), List.of(),
+				args("--test.pause-refresh-until=" + resume))) {
+			app.awaitOutput("zeph-test-app refresh paused");
+			server.terminate(backendPidOf("orders"));
+			Polling.await(() -> app.output().contains("Lost cluster lock 'orders'"), "the loss");
+			Files.createFile(resume);
+			assertThat(app.awaitExit()).isEqualTo(ExitOnLockLoss.EXIT_CODE);
+			assertThat(app.output()).contains("APPLICATION FAILED TO START")
+				.contains("Lost cluster lock 'orders' on 127.0.0.1:" + server.port()
+						+ "/postgres while the application was starting")
+				.doesNotContain("Started PidFileTestApplication")
+				.doesNotContain(PidFileTestApplication.STARTED);
 		}
 	}
 

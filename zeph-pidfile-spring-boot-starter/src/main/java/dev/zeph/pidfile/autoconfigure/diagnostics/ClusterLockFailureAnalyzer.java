@@ -16,6 +16,13 @@ class ClusterLockFailureAnalyzer extends AbstractFailureAnalyzer<ClusterLockStar
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, ClusterLockStartupException cause) {
 		Throwable failure = cause.getCause();
+		if (failure == null) {
+			// lost while starting
+			return new FailureAnalysis(cause.getMessage() + ". This instance is not active, and another may be.",
+					"Start it again: it then takes the lock, is refused, or with 'zeph.pidfile.mode=wait' waits for it."
+							+ " A supervisor that restarts on exit code " + cause.getExitCode() + " does so by itself.",
+					cause);
+		}
 		if (failure instanceof ClusterLockHeldException held) {
 			return new FailureAnalysis(held.getMessage() + ". Only one instance may be active, so this one did not"
 					+ " start.", heldAction(held), cause);
