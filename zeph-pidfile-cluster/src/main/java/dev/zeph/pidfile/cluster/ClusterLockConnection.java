@@ -141,6 +141,11 @@ public final class ClusterLockConnection implements AutoCloseable {
 		}
 		catch (Throwable ex) {
 			failure = ex;
+			if (session != null) {
+				// opened, then failed while readying it: nobody can take it
+				session.close();
+				session = null;
+			}
 		}
 		synchronized (this) {
 			if (this.closed && session != null) {

@@ -44,17 +44,22 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 	/** The margin between the holder's deadline and the server's timeout. */
 	static final Duration SERVER_MARGIN = Duration.ofSeconds(2);
 
+	/** The longest timeout PostgreSQL takes, in milliseconds: about 24.8 days. */
+	static final Duration LONGEST = Duration.ofMillis(Integer.MAX_VALUE);
+
 	public ClusterLockSettings {
 		if (name == null || name.isBlank()) {
 			throw new IllegalArgumentException("name: a lock name must not be empty");
 		}
 		if (url == null || !url.startsWith("jdbc:postgresql:")) {
-			throw new IllegalArgumentException("url: '" + url + "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
+			throw new IllegalArgumentException("url: '" + withoutQuery(url)
+					+ "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
 		}
-		positive("server-timeout", serverTimeout);
-		positive("heartbeat-interval", heartbeatInterval);
-		positive("heartbeat-timeout", heartbeatTimeout);
-		positive("acquire-interval", acquireInterval);
+		inRange("server-timeout", serverTimeout);
+		inRange("heartbeat-interval", heartbeatInterval);
+		inRange("heartbeat-timeout", heartbeatTimeout);
+		inRange("takeover-grace", takeoverGrace);
+		inRange("acquire-interval", acquireInterval);
 		Duration holderNotice = heartbeatInterval.plus(heartbeatTimeout);
 		if (holderNotice.plus(SERVER_MARGIN).compareTo(serverTimeout) > 0) {
 			throw new IllegalArgumentException("server-timeout: " + serverTimeout.toMillis() + " ms is too short: "
@@ -66,6 +71,21 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 					+ "heartbeat-interval + heartbeat-timeout = " + holderNotice.toMillis()
 					+ " ms, the time a previous holder may still believe it is active");
 		}
+		if (acquireInterval.compareTo(serverTimeout) >= 0) {
+			throw new IllegalArgumentException("acquire-interval: " + acquireInterval.toMillis() + " ms is not shorter"
+					+ " than server-timeout, " + serverTimeout.toMillis() + " ms: the server would end a waiting"
+					+ " instance's session between two tries");
+		}
+	}
+
+	/**
+	 * The URL without its query, which may hold a password, for messages.
+	 * @param url a JDBC URL
+	 * @return the URL up to its query
+	 */
+	static @Nullable String withoutQuery(@Nullable String url) {
+		int query = (url != null) ? url.indexOf('?') : -1;
+		return (query >= 0) ? url.substring(0, query) + "?..." : url;
 	}
 
 	/**
@@ -105,9 +125,13 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 		return this.heartbeatInterval.plus(this.heartbeatTimeout);
 	}
 
-	private static void positive(String setting, Duration value) {
+	private static void inRange(String setting, Duration value) {
 		if (value == null || value.isNegative() || value.isZero()) {
 			throw new IllegalArgumentException(setting + ": must be positive, was " + value);
+		}
+		if (value.compareTo(LONGEST) > 0) {
+			throw new IllegalArgumentException(setting + ": " + value + " is longer than PostgreSQL's longest timeout, "
+					+ LONGEST.toMillis() + " ms (about 24.8 days)");
 		}
 	}
 

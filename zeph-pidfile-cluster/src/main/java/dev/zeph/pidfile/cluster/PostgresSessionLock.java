@@ -43,6 +43,9 @@ final class PostgresSessionLock implements SessionLock {
 	/** The first version with {@code idle_session_timeout}, as {@code server_version_num}. */
 	private static final int IDLE_SESSION_TIMEOUT_VERSION = 140000;
 
+	/** The first version with {@code tcp_user_timeout}, as {@code server_version_num}. */
+	private static final int TCP_USER_TIMEOUT_VERSION = 120000;
+
 	/** The {@code application_name} of the short session that looks for a pooler. */
 	private static final String POOLER_PROBE = "zeph-pooler-probe";
 
@@ -82,7 +85,7 @@ final class PostgresSessionLock implements SessionLock {
 	private static PostgresSessionLock open(ClusterLockSettings settings, boolean lease)
 			throws ClusterLockUnavailableException {
 		Properties url = Driver.parseURL(settings.url(), null);
-		String database = (url != null) ? database(url) : settings.url();
+		String database = (url != null) ? database(url) : String.valueOf(ClusterLockSettings.withoutQuery(settings.url()));
 		Connection connection = connect(settings, database, HolderIdentity.PREFIX + settings.name());
 		try {
 			Server server = checkServer(connection, settings, database);
@@ -132,9 +135,18 @@ final class PostgresSessionLock implements SessionLock {
 			Connection connection = new Driver().connect(settings.url(), properties);
 			if (connection == null) {
 				throw new ClusterLockUnavailableException(settings.name(), database, Reason.NOT_POSTGRESQL,
-						"the PostgreSQL driver does not accept the URL " + settings.url(), null);
+						"the PostgreSQL driver does not accept the URL " + ClusterLockSettings.withoutQuery(settings.url()),
+						null);
 			}
-			connection.setAutoCommit(true);
+			try {
+				connection.setAutoCommit(true);
+				// to the millisecond: the driver's socket timeout, for the login, is in whole seconds
+				connection.setNetworkTimeout(null, (int) settings.heartbeatTimeout().toMillis());
+			}
+			catch (SQLException ex) {
+				closeQuietly(connection);
+				throw ex;
+			}
 			return connection;
 		}
 		catch (SQLException ex) {
@@ -211,7 +223,8 @@ final class PostgresSessionLock implements SessionLock {
 	/**
 	 * Set the lease, and a new {@code application_name} when one is given, in one round trip.
 	 * A server older than 14, accepted explicitly, has no {@code idle_session_timeout}: there
-	 * only the network's timeouts end a silent session.
+	 * only the network's timeouts end a silent session; one older than 12 has only the
+	 * keepalives.
 	 */
 	private static void configure(Connection connection, int version, Duration serverTimeout,
 			@Nullable String applicationName) throws SQLException {
@@ -220,7 +233,9 @@ final class PostgresSessionLock implements SessionLock {
 		if (version >= IDLE_SESSION_TIMEOUT_VERSION) {
 			values.put("idle_session_timeout", serverTimeout.toMillis());
 		}
-		values.put("tcp_user_timeout", serverTimeout.toMillis());
+		if (version >= TCP_USER_TIMEOUT_VERSION) {
+			values.put("tcp_user_timeout", serverTimeout.toMillis());
+		}
 		values.put("tcp_keepalives_idle", idle);
 		values.put("tcp_keepalives_interval", 1);
 		values.put("tcp_keepalives_count", Math.max(1, serverTimeout.toSeconds() - idle));

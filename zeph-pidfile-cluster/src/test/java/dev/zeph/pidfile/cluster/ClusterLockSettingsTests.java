@@ -7,10 +7,12 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * {@link ClusterLockSettings}' written-out {@code equals}: a session opened with other settings
- * than the lock is taken with must not be used, whichever one setting differs.
+ * {@link ClusterLockSettings}: the limits of each duration, and the written-out {@code equals},
+ * since a session opened with other settings than the lock is taken with must not be used,
+ * whichever one setting differs.
  */
 class ClusterLockSettingsTests {
 
@@ -44,6 +46,39 @@ class ClusterLockSettingsTests {
 		assertThat(ClusterLockSettings.of("orders", "jdbc:postgresql://db/app", null, null)).isEqualTo(settings)
 			.hasSameHashCodeAs(settings)
 			.isNotEqualTo(ClusterLockSettings.of("orders", "jdbc:postgresql://db/app", "app", null));
+	}
+
+	@Test
+	void settingsShouldRefuseADurationLongerThanPostgresTakesNamingIt() {
+		Duration month = Duration.ofDays(30);
+		assertThatIllegalArgumentException().isThrownBy(() -> timings(month, Duration.ofSeconds(2), Duration.ofMillis(250)))
+			.withMessageStartingWith("server-timeout:")
+			.withMessageContaining("2147483647 ms");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> timings(Duration.ofSeconds(6), Duration.ofDays(365 * 300), Duration.ofMillis(250)))
+			.withMessageStartingWith("takeover-grace:");
+	}
+
+	@Test
+	void settingsShouldRefuseAnAcquireIntervalThatOutlastsTheWaitingSessionsLease() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> timings(Duration.ofSeconds(6), Duration.ofSeconds(2), Duration.ofSeconds(6)))
+			.withMessageStartingWith("acquire-interval:")
+			.withMessageContaining("server-timeout");
+	}
+
+	@Test
+	void settingsShouldRefuseANonPostgresUrlWithoutRepeatingItsQuery() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ClusterLockSettings.of("orders", "jdbc:mysql://db/app?password=hunter2", null, null))
+			.withMessageStartingWith("url:")
+			.withMessageContaining("jdbc:mysql://db/app?...")
+			.withMessageNotContaining("hunter2");
+	}
+
+	private static ClusterLockSettings timings(Duration serverTimeout, Duration takeoverGrace, Duration acquireInterval) {
+		return new ClusterLockSettings("orders", "jdbc:postgresql://db:5432/app", null, null, serverTimeout,
+				Duration.ofMillis(500), Duration.ofSeconds(1), takeoverGrace, acquireInterval, false);
 	}
 
 	private static Object other(Class<?> type, Object value) {
