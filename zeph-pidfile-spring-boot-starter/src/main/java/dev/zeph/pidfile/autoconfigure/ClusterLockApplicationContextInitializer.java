@@ -41,6 +41,7 @@ class ClusterLockApplicationContextInitializer
 			.orElseGet(ClusterLockProperties::new);
 		PidFileProperties pidFileProperties = binder.bind("zeph.pidfile", PidFileProperties.class)
 			.orElseGet(PidFileProperties::new);
+		PidFileSettings.checkRefusalAndWait(pidFileProperties);
 		ClusterGuard.start(context, properties, pidFileProperties);
 	}
 

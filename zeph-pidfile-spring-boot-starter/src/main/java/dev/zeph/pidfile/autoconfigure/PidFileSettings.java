@@ -52,6 +52,21 @@ record PidFileSettings(Path path, boolean explicitPath, Duration checkInterval, 
 			throw new InvalidConfigurationPropertyValueException(CHECK_INTERVAL_PROPERTY, checkInterval,
 					"The interval must not be negative; 0 turns the watchdog off.");
 		}
+		checkRefusalAndWait(properties);
+		String configuredPath = properties.getPath();
+		Path path = (configuredPath != null) ? parse(configuredPath)
+				: testContext ? DefaultPidFilePath.resolveForTestContext(environment)
+						: DefaultPidFilePath.resolve(environment);
+		return new PidFileSettings(path.toAbsolutePath(), configuredPath != null, checkInterval,
+				properties.getAlreadyRunningExitCode(), properties.getMode(), properties.getWaitTimeout());
+	}
+
+	/**
+	 * Check the properties that the cluster lock shares with the pid file, whether or not the
+	 * pid file is on: the exit code of a refused start, and the wait timeout.
+	 * @param properties the bound properties
+	 */
+	static void checkRefusalAndWait(PidFileProperties properties) {
 		int exitCode = properties.getAlreadyRunningExitCode();
 		if (exitCode < 1 || exitCode > 255) {
 			throw new InvalidConfigurationPropertyValueException(ALREADY_RUNNING_EXIT_CODE_PROPERTY, exitCode,
@@ -62,12 +77,6 @@ record PidFileSettings(Path path, boolean explicitPath, Duration checkInterval, 
 			throw new InvalidConfigurationPropertyValueException(WAIT_TIMEOUT_PROPERTY, waitTimeout,
 					"The timeout must not be negative; 0 waits for ever.");
 		}
-		String configuredPath = properties.getPath();
-		Path path = (configuredPath != null) ? parse(configuredPath)
-				: testContext ? DefaultPidFilePath.resolveForTestContext(environment)
-						: DefaultPidFilePath.resolve(environment);
-		return new PidFileSettings(path.toAbsolutePath(), configuredPath != null, checkInterval, exitCode,
-				properties.getMode(), waitTimeout);
 	}
 
 	/**

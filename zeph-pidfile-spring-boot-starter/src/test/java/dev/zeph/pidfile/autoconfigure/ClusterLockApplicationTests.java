@@ -526,6 +526,12 @@ class ClusterLockApplicationTests {
 			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.name=")))
 			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.cluster.name"))
 			.withMessageContaining("must not be empty");
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> run(args("--zeph.pidfile.enabled=false", "--zeph.pidfile.already-running-exit-code=0")))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.already-running-exit-code"));
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.server-timeout=30d")))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.cluster.server-timeout"));
 		assertThatExceptionOfType(BindException.class)
 			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.heartbeat-timeout=soon")))
 			.satisfies((ex) -> assertThat(ex.getProperty().getName()).hasToString("zeph.pidfile.cluster.heartbeat-timeout"));
