@@ -184,7 +184,7 @@ public final class ClusterLockConnection implements AutoCloseable {
 			this.session = null;
 		}
 		if (failure instanceof ClusterLockUnavailableException unavailable) {
-			throw unavailable;
+			throw unavailable.forLock(settings.name());
 		}
 		if (failure instanceof RuntimeException runtime) {
 			throw runtime;

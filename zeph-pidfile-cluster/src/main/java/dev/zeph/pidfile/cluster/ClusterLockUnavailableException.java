@@ -12,11 +12,23 @@ public final class ClusterLockUnavailableException extends ClusterLockException 
 
 	private final Reason reason;
 
+	private final String detail;
+
 	ClusterLockUnavailableException(String lockName, String database, Reason reason, String detail,
 			@Nullable Throwable cause) {
 		super(lockName, database, "Cluster lock '" + lockName + "' on " + database + " cannot be used: " + detail,
 				cause);
 		this.reason = reason;
+		this.detail = detail;
+	}
+
+	/**
+	 * This failure, told of the given lock: a session opened ahead under one name may fail for
+	 * a lock that the configuration names otherwise.
+	 */
+	ClusterLockUnavailableException forLock(String lockName) {
+		return lockName.equals(getLockName()) ? this
+				: new ClusterLockUnavailableException(lockName, getDatabase(), this.reason, this.detail, getCause());
 	}
 
 	/**

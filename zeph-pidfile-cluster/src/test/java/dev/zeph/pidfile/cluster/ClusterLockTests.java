@@ -542,6 +542,23 @@ class ClusterLockTests {
 	}
 
 	@Test
+	void acquireOnAConnectionOpenedAheadThatFailedShouldNameTheLockItWasReusedFor() throws Exception {
+		ClusterLockConnection connection = ClusterLockConnection
+			.open(ClusterLockSettings.of("com.example.Main", server.url(), PostgresServer.USER, "wrong"));
+		assertThat(connection.reuseFor(ClusterLockSettings.of("billing", server.url(), PostgresServer.USER, "wrong")))
+			.isTrue();
+		assertThatExceptionOfType(ClusterLockUnavailableException.class)
+			.isThrownBy(() -> ClusterLock.acquire(connection, new ClusterLock.Listener() {
+			}))
+			.satisfies((ex) -> {
+				assertThat(ex.getLockName()).isEqualTo("billing");
+				assertThat(ex.getReason()).isEqualTo(Reason.AUTHENTICATION);
+			})
+			.withMessageStartingWith("Cluster lock 'billing' on ")
+			.withMessageContaining("password authentication failed");
+	}
+
+	@Test
 	void acquireWithAWrongPasswordShouldRefuseNamingAuthentication() {
 		ClusterLockSettings settings = ClusterLockSettings.of("orders", server.url(), PostgresServer.USER, "wrong");
 		assertThatExceptionOfType(ClusterLockUnavailableException.class)
