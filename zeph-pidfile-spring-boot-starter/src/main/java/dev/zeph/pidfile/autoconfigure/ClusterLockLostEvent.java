@@ -7,9 +7,10 @@ import org.springframework.context.ApplicationEvent;
  * server restart, a network gone silent) or stopped holding the lock, or its heartbeat missed
  * its deadline. The instance is no longer active from that moment; with
  * {@code zeph.pidfile.on-loss=exit}, the default, the application then closes and exits
- * with 70. Published on the lock's thread; a loss before the end of the context's refresh
- * is published at that end with {@code keep-running}, and with {@code exit} the application
- * exits at once.
+ * with 70. Published on a thread of its own ({@code zeph-cluster-lock-events}), never the
+ * heartbeat's, in order with the activation. A loss before the end of the context's refresh
+ * is published at that end with {@code keep-running}; with {@code exit} it fails the start
+ * there, with 70, and the application never becomes ready.
  */
 public final class ClusterLockLostEvent extends ApplicationEvent implements LockLostEvent {
 

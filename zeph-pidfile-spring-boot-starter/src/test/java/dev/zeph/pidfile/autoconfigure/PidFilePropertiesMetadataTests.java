@@ -31,8 +31,10 @@ class PidFilePropertiesMetadataTests {
 	}
 
 	@Test
-	void metadataShouldDescribeTheHealthIndicatorSwitch() throws IOException {
+	void metadataShouldDescribeTheHealthIndicatorSwitches() throws IOException {
 		assertThat(property(properties(), "management.health.pidfile.enabled")).containsEntry("defaultValue", true)
+			.containsEntry("type", "java.lang.Boolean");
+		assertThat(property(properties(), "management.health.clusterlock.enabled")).containsEntry("defaultValue", true)
 			.containsEntry("type", "java.lang.Boolean");
 	}
 
