@@ -51,6 +51,9 @@ public final class ClusterLock implements AutoCloseable {
 
 	private volatile @Nullable String lossReason;
 
+	/** Whether anyone saw the deadline pass: from then on the lock is not held, whatever a beat finds. */
+	private volatile boolean expired;
+
 	private volatile boolean closed;
 
 	private ClusterLock(ClusterLockSettings settings, SessionLock session, HolderIdentity identity, long lockedAt,
@@ -267,12 +270,20 @@ public final class ClusterLock implements AutoCloseable {
 	/**
 	 * Whether this instance still holds the lock, as far as it can know: not lost, not
 	 * closed, and its last good heartbeat recent enough. An instance holds the lock during
-	 * its takeover grace without being active yet.
+	 * its takeover grace without being active yet. Once false, false for good: a beat that
+	 * was under way as the deadline passed does not bring the lock back, and the lock's
+	 * thread reports the loss.
 	 * @return whether it holds the lock
 	 */
 	public boolean isHeld() {
-		return this.lossReason == null && !this.closed
-				&& System.nanoTime() - (this.lastGoodBeat + this.settings.holderDeadline().toNanos()) < 0;
+		if (this.lossReason != null || this.closed || this.expired) {
+			return false;
+		}
+		if (System.nanoTime() - (this.lastGoodBeat + this.settings.holderDeadline().toNanos()) < 0) {
+			return true;
+		}
+		this.expired = true;
+		return false;
 	}
 
 	/**
@@ -372,6 +383,10 @@ public final class ClusterLock implements AutoCloseable {
 		long grace = this.settings.takeoverGrace().toNanos();
 		try {
 			while (!this.closed) {
+				if (this.expired) {
+					throw new SessionLostException(
+							"no good heartbeat within the deadline of " + this.settings.holderDeadline().toMillis() + " ms");
+				}
 				// the interval runs from the start of the last good beat, so that the deadline leaves
 				// each beat the whole timeout, however long the one before took
 				long now = System.nanoTime();
@@ -394,7 +409,7 @@ public final class ClusterLock implements AutoCloseable {
 							+ " ms, past the deadline of " + this.settings.holderDeadline().toMillis() + " ms");
 				}
 				this.lastGoodBeat = start;
-				if (!this.active && start - this.lockedAt - grace >= 0 && activate()) {
+				if (!this.active && !this.expired && start - this.lockedAt - grace >= 0 && activate()) {
 					tell(() -> this.listener.activated(this));
 				}
 			}
