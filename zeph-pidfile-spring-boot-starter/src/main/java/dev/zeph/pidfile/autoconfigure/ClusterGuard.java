@@ -449,8 +449,11 @@ final class ClusterGuard {
 	private record Edge(boolean activated, String reason, boolean wasActive) {
 
 		void publish(ConfigurableApplicationContext context, ApplicationClusterLock lock) {
-			context.publishEvent(this.activated ? new ClusterLockActivatedEvent(lock)
-					: new ClusterLockLostEvent(lock, this.reason, this.wasActive));
+			if (context.isActive()) {
+				// not into a context that closed since the edge was queued
+				context.publishEvent(this.activated ? new ClusterLockActivatedEvent(lock)
+						: new ClusterLockLostEvent(lock, this.reason, this.wasActive));
+			}
 		}
 
 	}
