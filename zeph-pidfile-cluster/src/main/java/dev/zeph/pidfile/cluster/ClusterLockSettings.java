@@ -47,6 +47,9 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 	/** The longest timeout PostgreSQL takes, in milliseconds: about 24.8 days. */
 	static final Duration LONGEST = Duration.ofMillis(Integer.MAX_VALUE);
 
+	/** The shortest heartbeat interval, heartbeat timeout and acquire interval: each is a query's worth. */
+	static final Duration SHORTEST = Duration.ofMillis(50);
+
 	public ClusterLockSettings {
 		if (name == null || name.isBlank()) {
 			throw new IllegalArgumentException("name: a lock name must not be empty");
@@ -60,6 +63,9 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 		inRange("heartbeat-timeout", heartbeatTimeout);
 		inRange("takeover-grace", takeoverGrace);
 		inRange("acquire-interval", acquireInterval);
+		atLeastAQuery("heartbeat-interval", heartbeatInterval);
+		atLeastAQuery("heartbeat-timeout", heartbeatTimeout);
+		atLeastAQuery("acquire-interval", acquireInterval);
 		Duration holderNotice = heartbeatInterval.plus(heartbeatTimeout);
 		if (holderNotice.plus(SERVER_MARGIN).compareTo(serverTimeout) > 0) {
 			throw new IllegalArgumentException("server-timeout: " + serverTimeout.toMillis() + " ms is too short: "
@@ -123,6 +129,19 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 	 */
 	Duration holderDeadline() {
 		return this.heartbeatInterval.plus(this.heartbeatTimeout);
+	}
+
+	/**
+	 * Refuse what would make each instance query the server without pause, or give up on a
+	 * query before a round trip: most often a bare number meant as seconds, which Spring
+	 * Boot reads as milliseconds.
+	 */
+	private static void atLeastAQuery(String setting, Duration value) {
+		if (value.compareTo(SHORTEST) < 0) {
+			throw new IllegalArgumentException(setting + ": " + value.toMillis() + " ms is shorter than "
+					+ SHORTEST.toMillis() + " ms, and each is a query on the server (a bare number is milliseconds;"
+					+ " write 1s for a second)");
+		}
 	}
 
 	private static void inRange(String setting, Duration value) {

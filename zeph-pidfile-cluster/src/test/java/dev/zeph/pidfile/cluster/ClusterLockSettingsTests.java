@@ -60,6 +60,22 @@ class ClusterLockSettingsTests {
 	}
 
 	@Test
+	void settingsShouldRefuseAHeartbeatOrTryShorterThanAQueryNamingIt() {
+		// "heartbeat-interval=1", meant as a second, is read as a millisecond
+		ClusterLockSettings settings = ClusterLockSettings.of("orders", "jdbc:postgresql://db:5432/app", null, null);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> settings.withTimings(Duration.ofSeconds(6), Duration.ofMillis(1), Duration.ofSeconds(1)))
+			.withMessageStartingWith("heartbeat-interval: 1 ms is shorter than 50 ms")
+			.withMessageContaining("write 1s for a second");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> settings.withTimings(Duration.ofSeconds(6), Duration.ofMillis(500), Duration.ofMillis(2)))
+			.withMessageStartingWith("heartbeat-timeout:");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> timings(Duration.ofSeconds(6), Duration.ofSeconds(2), Duration.ofMillis(1)))
+			.withMessageStartingWith("acquire-interval:");
+	}
+
+	@Test
 	void settingsShouldRefuseAnAcquireIntervalThatOutlastsTheWaitingSessionsLease() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> timings(Duration.ofSeconds(6), Duration.ofSeconds(2), Duration.ofSeconds(6)))

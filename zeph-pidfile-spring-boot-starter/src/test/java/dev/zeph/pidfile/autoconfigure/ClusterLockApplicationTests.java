@@ -530,6 +530,10 @@ class ClusterLockApplicationTests {
 			.isThrownBy(() -> run(args("--zeph.pidfile.enabled=false", "--zeph.pidfile.already-running-exit-code=0")))
 			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.already-running-exit-code"));
 		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.heartbeat-interval=1")))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.cluster.heartbeat-interval"))
+			.withMessageContaining("write 1s for a second");
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
 			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.server-timeout=30d")))
 			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.cluster.server-timeout"));
 		assertThatExceptionOfType(BindException.class)
