@@ -30,6 +30,7 @@ import dev.zeph.pidfile.testsupport.TcpRelay;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.RequiredSearch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.assertj.core.api.ThrowableAssertAlternative;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -509,37 +510,30 @@ class ClusterLockApplicationTests {
 
 	@Test
 	void badSettingsShouldFailNamingTheProperty() throws Exception {
-		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
-			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.url=jdbc:mysql://127.0.0.1/db")))
-			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.cluster.url"));
-		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
-			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.server-timeout=3s")))
-			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.cluster.server-timeout"))
+		assertRefusedNaming("zeph.pidfile.cluster.url", "--zeph.pidfile.cluster.url=jdbc:mysql://127.0.0.1/db");
+		assertRefusedNaming("zeph.pidfile.cluster.server-timeout", "--zeph.pidfile.cluster.server-timeout=3s")
 			.withMessageContaining("heartbeat-interval + heartbeat-timeout + 2s");
-		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
-			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.takeover-grace=100ms")))
-			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.cluster.takeover-grace"));
-		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
-			.isThrownBy(() -> run(args("--spring.datasource.url=", "--zeph.pidfile.cluster.url=")))
-			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.cluster.url"));
-		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
-			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.name=")))
-			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.cluster.name"))
+		assertRefusedNaming("zeph.pidfile.cluster.takeover-grace", "--zeph.pidfile.cluster.takeover-grace=100ms");
+		assertRefusedNaming("zeph.pidfile.cluster.url", "--spring.datasource.url=", "--zeph.pidfile.cluster.url=");
+		assertRefusedNaming("zeph.pidfile.cluster.name", "--zeph.pidfile.cluster.name=")
 			.withMessageContaining("must not be empty");
-		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
-			.isThrownBy(() -> run(args("--zeph.pidfile.enabled=false", "--zeph.pidfile.already-running-exit-code=0")))
-			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.already-running-exit-code"));
-		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
-			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.heartbeat-interval=1")))
-			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.cluster.heartbeat-interval"))
+		assertRefusedNaming("zeph.pidfile.already-running-exit-code", "--zeph.pidfile.enabled=false",
+				"--zeph.pidfile.already-running-exit-code=0");
+		assertRefusedNaming("zeph.pidfile.cluster.heartbeat-interval", "--zeph.pidfile.cluster.heartbeat-interval=1")
 			.withMessageContaining("write 1s for a second");
-		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
-			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.server-timeout=30d")))
-			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("zeph.pidfile.cluster.server-timeout"));
+		assertRefusedNaming("zeph.pidfile.cluster.server-timeout", "--zeph.pidfile.cluster.server-timeout=30d");
 		assertThatExceptionOfType(BindException.class)
 			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.heartbeat-timeout=soon")))
 			.satisfies((ex) -> assertThat(ex.getProperty().getName()).hasToString("zeph.pidfile.cluster.heartbeat-timeout"));
 		Polling.await(() -> sessionsOfAnyLock() == 0, "no session left by the refused starts");
+	}
+
+	/** A start with these overrides fails before any lock is taken, naming the property at fault. */
+	private ThrowableAssertAlternative<InvalidConfigurationPropertyValueException> assertRefusedNaming(String property,
+			String... overrides) {
+		return assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> run(args(overrides)))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo(property));
 	}
 
 	private static RequiredSearch meter(MeterRegistry registry, String name) {
