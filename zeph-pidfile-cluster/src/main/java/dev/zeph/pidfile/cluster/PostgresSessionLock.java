@@ -161,8 +161,12 @@ final class PostgresSessionLock implements SessionLock {
 	private static Server checkServer(Connection connection, ClusterLockSettings settings, String database)
 			throws SQLException, ClusterLockUnavailableException {
 		try (Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("SELECT current_setting('server_version_num')::int,"
-						+ " pg_is_in_recovery(), pg_backend_pid()")) {
+				// the session searches only the system catalog from here on: no schema a role can
+				// write to may shadow pg_locks, a lock function or an operator (not as a startup
+				// parameter, which poolers refuse)
+				ResultSet result = statement.executeQuery("SELECT pg_catalog.current_setting('server_version_num')::int,"
+						+ " pg_catalog.pg_is_in_recovery(), pg_catalog.pg_backend_pid(),"
+						+ " pg_catalog.set_config('search_path', 'pg_catalog', false)")) {
 			result.next();
 			int version = result.getInt(1);
 			if (result.getBoolean(2)) {
@@ -214,7 +218,7 @@ final class PostgresSessionLock implements SessionLock {
 	}
 
 	private static long backendPid(Statement statement) throws SQLException {
-		try (ResultSet result = statement.executeQuery("SELECT pg_backend_pid()")) {
+		try (ResultSet result = statement.executeQuery("SELECT pg_catalog.pg_backend_pid()")) {
 			result.next();
 			return result.getLong(1);
 		}

@@ -162,6 +162,38 @@ class ClusterLockTests {
 	}
 
 	@Test
+	void acquireWhenASchemaSearchedFirstShadowsTheCatalogShouldTakeTheRealLock() throws Exception {
+		try (Connection admin = server.admin(); Statement statement = admin.createStatement()) {
+			statement.execute("CREATE SCHEMA shadow");
+			statement.execute("CREATE FUNCTION shadow.pg_try_advisory_lock(integer, integer) RETURNS boolean"
+					+ " LANGUAGE sql AS 'SELECT true'");
+			statement.execute("CREATE VIEW shadow.pg_locks AS SELECT * FROM pg_catalog.pg_locks WHERE false");
+			statement.execute("GRANT USAGE ON SCHEMA shadow TO " + PostgresServer.USER);
+			statement.execute("GRANT SELECT ON shadow.pg_locks TO " + PostgresServer.USER);
+		}
+		try {
+			String url = server.url() + "?options=-c%20search_path%3Dshadow,pg_catalog";
+			ClusterLockSettings settings = ClusterLockSettings.of("orders", url, PostgresServer.USER,
+					PostgresServer.PASSWORD);
+			try (ClusterLock first = ClusterLock.acquire(settings, new ClusterLock.Listener() {
+			})) {
+				assertThat(server.heldLocks(LockKey.SPACE)).isOne();
+				assertThatExceptionOfType(ClusterLockHeldException.class)
+					.isThrownBy(() -> ClusterLock.acquire(settings, new ClusterLock.Listener() {
+					}))
+					.satisfies((ex) -> assertThat(ex.getHolder().backendPid()).isEqualTo(first.getBackendPid()));
+				Thread.sleep(settings.heartbeatInterval().multipliedBy(3).toMillis());
+				assertThat(first.isHeld()).isTrue();
+			}
+		}
+		finally {
+			try (Connection admin = server.admin(); Statement statement = admin.createStatement()) {
+				statement.execute("DROP SCHEMA shadow CASCADE");
+			}
+		}
+	}
+
+	@Test
 	void acquireWhenAnotherNameHashesAlikeShouldReportTheCollisionNamingBoth() throws Exception {
 		assertThat(LockKey.of("report-job-22360")).isEqualTo(LockKey.of("report-job-55705"));
 		try (ClusterLock first = ClusterLock.acquire(settings("report-job-22360"), new ClusterLock.Listener() {
