@@ -100,7 +100,7 @@ final class PostgresSessionLock implements SessionLock {
 		catch (SQLException ex) {
 			closeQuietly(connection);
 			throw new ClusterLockUnavailableException(settings.name(), database, Reason.UNREACHABLE,
-					"the server did not answer: " + ex.getMessage(), ex);
+					"the server did not answer: " + describe(ex), ex);
 		}
 		catch (ClusterLockUnavailableException ex) {
 			closeQuietly(connection);
@@ -153,8 +153,7 @@ final class PostgresSessionLock implements SessionLock {
 			String state = (ex.getSQLState() != null) ? ex.getSQLState() : "";
 			Reason reason = (state.startsWith("28") || state.equals("3D000")) ? Reason.AUTHENTICATION
 					: Reason.UNREACHABLE;
-			throw new ClusterLockUnavailableException(settings.name(), database, reason,
-					ex.getMessage() + " (SQLState " + state + ")", ex);
+			throw new ClusterLockUnavailableException(settings.name(), database, reason, describe(ex), ex);
 		}
 	}
 
@@ -377,8 +376,26 @@ final class PostgresSessionLock implements SessionLock {
 	}
 
 	private static SessionLostException lost(String operation, SQLException ex) {
-		return new SessionLostException(operation + " failed: " + ex.getMessage()
-				+ ((ex.getSQLState() != null) ? " (SQLState " + ex.getSQLState() + ")" : ""), ex);
+		return new SessionLostException(operation + " failed: " + describe(ex), ex);
+	}
+
+	/**
+	 * The driver's message, its SQLState and what caused it: "The connection attempt failed."
+	 * alone does not say whether the server refused, reset or never answered.
+	 */
+	static String describe(SQLException ex) {
+		StringBuilder text = new StringBuilder(String.valueOf(ex.getMessage()));
+		if (ex.getSQLState() != null) {
+			text.append(" (SQLState ").append(ex.getSQLState()).append(')');
+		}
+		Throwable cause = ex.getCause();
+		for (int depth = 0; cause != null && cause != ex && depth < 4; depth++, cause = cause.getCause()) {
+			String message = cause.getMessage();
+			if (message != null && !text.toString().contains(message)) {
+				text.append("; caused by ").append(cause.getClass().getName()).append(": ").append(message);
+			}
+		}
+		return text.toString();
 	}
 
 	private static int seconds(Duration duration) {

@@ -194,6 +194,21 @@ class ClusterLockTests {
 	}
 
 	@Test
+	void acquireWhenTheServerAcceptsButNeverAnswersShouldSayTheReadTimedOut() throws Exception {
+		try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			ClusterLockSettings settings = ClusterLockSettings.of("orders",
+					"jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/db", PostgresServer.USER,
+					PostgresServer.PASSWORD);
+			assertThatExceptionOfType(ClusterLockUnavailableException.class)
+				.isThrownBy(() -> ClusterLock.acquire(settings, new ClusterLock.Listener() {
+				}))
+				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.UNREACHABLE))
+				.withMessageContaining("(SQLState 08001)")
+				.withMessageContaining("caused by java.net.SocketTimeoutException: Read timed out");
+		}
+	}
+
+	@Test
 	void acquireWhenAnotherNameHashesAlikeShouldReportTheCollisionNamingBoth() throws Exception {
 		assertThat(LockKey.of("report-job-22360")).isEqualTo(LockKey.of("report-job-55705"));
 		try (ClusterLock first = ClusterLock.acquire(settings("report-job-22360"), new ClusterLock.Listener() {
