@@ -83,8 +83,9 @@ public final class ClusterLock implements AutoCloseable {
 
 	/**
 	 * Take the lock on a session opened ahead, or refuse at once when another instance holds
-	 * it. A session that ended before its first use is replaced by one opened now, so that
-	 * opening ahead never refuses a start that opening then would not.
+	 * it. A session that ended before its first use, or that could not reach the server then,
+	 * is replaced by one opened now, so that opening ahead never refuses a start that opening
+	 * then would not (a database that comes up beside the application, for one).
 	 * @param connection the session, possibly still opening
 	 * @param listener told when this instance becomes active and when it stops being active
 	 * @return the lock, not yet active: it becomes active after the takeover grace
@@ -100,11 +101,12 @@ public final class ClusterLock implements AutoCloseable {
 				return acquire(settings, connection.take(), listener);
 			}
 			catch (ClusterLockUnavailableException ex) {
-				if (!(ex.getCause() instanceof SessionLostException)) {
+				if (ex.getReason() != Reason.UNREACHABLE) {
 					throw ex;
 				}
-				// the session opened ahead ended before its first use (terminated, a restart, a proxy
-				// in between): one opened now answers for the database as a start without one would
+				// the session opened ahead could not reach the server, or ended before its first use
+				// (terminated, a restart, a proxy in between): one opened now answers for the
+				// database as a start without one would
 				return acquire(settings, PostgresSessionLock.open(settings), listener);
 			}
 		}
@@ -128,7 +130,8 @@ public final class ClusterLock implements AutoCloseable {
 			throw new ClusterLockUnavailableException(settings.name(), session.database(), Reason.UNREACHABLE,
 					ex.getMessage(), ex);
 		}
-		catch (ClusterLockHeldException | RuntimeException ex) {
+		catch (ClusterLockHeldException | RuntimeException | Error ex) {
+			// an Error too (no thread for the heartbeat): a lock nobody heartbeats must not stay
 			session.close();
 			throw ex;
 		}

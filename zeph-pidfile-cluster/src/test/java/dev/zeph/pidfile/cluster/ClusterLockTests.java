@@ -606,6 +606,27 @@ class ClusterLockTests {
 	}
 
 	@Test
+	void acquireOnAConnectionOpenedAheadWhileTheServerDidNotAnswerShouldConnectAgain() throws Exception {
+		try (TcpRelay relay = new TcpRelay(server.port())) {
+			relay.silence();
+			ClusterLockConnection connection = ClusterLockConnection.open(ClusterLockSettings.of("orders",
+					"jdbc:postgresql://127.0.0.1:" + relay.port() + "/postgres", PostgresServer.USER, PostgresServer.PASSWORD));
+			Polling.await(() -> Thread.getAllStackTraces()
+				.keySet()
+				.stream()
+				.noneMatch((thread) -> thread.getName().equals(ClusterLockConnection.THREAD_NAME)),
+					"the session opened ahead to give up on the silent server");
+			int triedAhead = relay.accepted();
+			relay.heal();
+			try (ClusterLock lock = ClusterLock.acquire(connection, new ClusterLock.Listener() {
+			})) {
+				assertThat(lock.isHeld()).isTrue();
+				assertThat(relay.accepted()).as("logins through the relay").isGreaterThan(triedAhead);
+			}
+		}
+	}
+
+	@Test
 	void acquireWithAWrongPasswordShouldRefuseNamingAuthentication() {
 		ClusterLockSettings settings = ClusterLockSettings.of("orders", server.url(), PostgresServer.USER, "wrong");
 		assertThatExceptionOfType(ClusterLockUnavailableException.class)
