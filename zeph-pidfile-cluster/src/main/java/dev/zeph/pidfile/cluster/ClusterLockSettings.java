@@ -55,7 +55,7 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 			throw new IllegalArgumentException("name: a lock name must not be empty");
 		}
 		if (url == null || !url.startsWith("jdbc:postgresql:")) {
-			throw new IllegalArgumentException("url: '" + withoutQuery(url)
+			throw new IllegalArgumentException("url: '" + withoutSecrets(url)
 					+ "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
 		}
 		inRange("server-timeout", serverTimeout);
@@ -85,13 +85,22 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 	}
 
 	/**
-	 * The URL without its query, which may hold a password, for messages.
+	 * The URL as messages show it: without its query or the user information before its host,
+	 * either of which may hold a password.
 	 * @param url a JDBC URL
-	 * @return the URL up to its query
+	 * @return the URL with those parts replaced by {@code ...}
 	 */
-	static @Nullable String withoutQuery(@Nullable String url) {
-		int query = (url != null) ? url.indexOf('?') : -1;
-		return (query >= 0) ? url.substring(0, query) + "?..." : url;
+	public static @Nullable String withoutSecrets(@Nullable String url) {
+		if (url == null) {
+			return null;
+		}
+		int query = url.indexOf('?');
+		String shown = (query >= 0) ? url.substring(0, query) + "?..." : url;
+		int authority = shown.indexOf("//");
+		// the last '@': a password may hold a '/' or an '@' that its writer did not escape
+		int at = shown.lastIndexOf('@');
+		return (authority >= 0 && at > authority) ? shown.substring(0, authority + 2) + "...@" + shown.substring(at + 1)
+				: shown;
 	}
 
 	/**
@@ -178,7 +187,7 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 
 	@Override
 	public String toString() {
-		return "ClusterLockSettings[name=" + this.name + ", url=" + this.url + ", username=" + this.username + "]";
+		return "ClusterLockSettings[name=" + this.name + ", url=" + withoutSecrets(this.url) + ", username=" + this.username + "]";
 	}
 
 }

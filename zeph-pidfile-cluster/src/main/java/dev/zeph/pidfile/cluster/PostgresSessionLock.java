@@ -85,7 +85,7 @@ final class PostgresSessionLock implements SessionLock {
 	private static PostgresSessionLock open(ClusterLockSettings settings, boolean lease)
 			throws ClusterLockUnavailableException {
 		Properties url = Driver.parseURL(settings.url(), null);
-		String database = (url != null) ? database(url) : String.valueOf(ClusterLockSettings.withoutQuery(settings.url()));
+		String database = (url != null) ? database(url) : String.valueOf(ClusterLockSettings.withoutSecrets(settings.url()));
 		Connection connection = connect(settings, database, HolderIdentity.PREFIX + settings.name());
 		try {
 			Server server = checkServer(connection, settings, database);
@@ -135,7 +135,7 @@ final class PostgresSessionLock implements SessionLock {
 			Connection connection = new Driver().connect(settings.url(), properties);
 			if (connection == null) {
 				throw new ClusterLockUnavailableException(settings.name(), database, Reason.NOT_POSTGRESQL,
-						"the PostgreSQL driver does not accept the URL " + ClusterLockSettings.withoutQuery(settings.url()),
+						"the PostgreSQL driver does not accept the URL " + ClusterLockSettings.withoutSecrets(settings.url()),
 						null);
 			}
 			try {

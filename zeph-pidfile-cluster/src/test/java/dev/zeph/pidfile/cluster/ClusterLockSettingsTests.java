@@ -92,6 +92,18 @@ class ClusterLockSettingsTests {
 			.withMessageNotContaining("hunter2");
 	}
 
+	@Test
+	void withoutSecretsShouldHideTheQueryAndTheUserInformationBeforeTheHost() {
+		assertThat(ClusterLockSettings.withoutSecrets("jdbc:postgresql://db:5432/app")).isEqualTo("jdbc:postgresql://db:5432/app");
+		assertThat(ClusterLockSettings.withoutSecrets("jdbc:postgresql://app:hunter2@db:5432/app?ssl=true"))
+			.isEqualTo("jdbc:postgresql://...@db:5432/app?...");
+		assertThat(ClusterLockSettings.withoutSecrets("jdbc:postgres://app:hun/ter@2@db/app"))
+			.isEqualTo("jdbc:postgres://...@db/app");
+		assertThat(ClusterLockSettings.of("orders", "jdbc:postgresql://app:hunter2@db/app", null, null))
+			.asString()
+			.doesNotContain("hunter2");
+	}
+
 	private static ClusterLockSettings timings(Duration serverTimeout, Duration takeoverGrace, Duration acquireInterval) {
 		return new ClusterLockSettings("orders", "jdbc:postgresql://db:5432/app", null, null, serverTimeout,
 				Duration.ofMillis(500), Duration.ofSeconds(1), takeoverGrace, acquireInterval, false);

@@ -285,15 +285,18 @@ final class ClusterGuard {
 			String setting = (colon > 0) ? message.substring(0, colon) : "";
 			Object value = switch (setting) {
 				case "name" -> name;
-				case "url" -> url;
+				// a password may be in it
+				case "url" -> ClusterLockSettings.withoutSecrets(url);
 				case "server-timeout" -> properties.getServerTimeout();
 				case "heartbeat-interval" -> properties.getHeartbeatInterval();
 				case "heartbeat-timeout" -> properties.getHeartbeatTimeout();
 				case "takeover-grace" -> grace;
 				default -> properties.getAcquireInterval();
 			};
-			throw new InvalidConfigurationPropertyValueException(PREFIX + setting, value,
-					message.substring(colon + 1).trim());
+			// the property the value came from, which the operator set
+			String property = (setting.equals("url") && !StringUtils.hasText(properties.getUrl()))
+					? "spring.datasource.url" : PREFIX + setting;
+			throw new InvalidConfigurationPropertyValueException(property, value, message.substring(colon + 1).trim());
 		}
 	}
 

@@ -522,6 +522,10 @@ class ClusterLockApplicationTests {
 		assertRefusedNaming("zeph.pidfile.cluster.heartbeat-interval", "--zeph.pidfile.cluster.heartbeat-interval=1")
 			.withMessageContaining("write 1s for a second");
 		assertRefusedNaming("zeph.pidfile.cluster.server-timeout", "--zeph.pidfile.cluster.server-timeout=30d");
+		assertRefusedNaming("spring.datasource.url", "--spring.datasource.url=jdbc:postgres://app:hunter2@db/app?password=s3cret")
+			.withMessageNotContaining("hunter2")
+			.withMessageNotContaining("s3cret")
+			.withMessageContaining("jdbc:postgres://...@db/app?...");
 		assertThatExceptionOfType(BindException.class)
 			.isThrownBy(() -> run(args("--zeph.pidfile.cluster.heartbeat-timeout=soon")))
 			.satisfies((ex) -> assertThat(ex.getProperty().getName()).hasToString("zeph.pidfile.cluster.heartbeat-timeout"));
