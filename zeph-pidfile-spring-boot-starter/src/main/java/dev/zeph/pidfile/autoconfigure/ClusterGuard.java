@@ -81,6 +81,9 @@ final class ClusterGuard {
 		return thread;
 	});
 
+	/** Releases the lock if the JVM ends with the context open; left once the lock is released. */
+	private final Runnable releaseOnShutdown = () -> close(this.lock);
+
 	private ClusterGuard(ConfigurableApplicationContext context, PidFileProperties.OnLoss onLoss) {
 		this.context = context;
 		this.onLoss = onLoss;
@@ -305,8 +308,7 @@ final class ClusterGuard {
 	}
 
 	private void register(ApplicationClusterLock lock) {
-		Runnable release = () -> close(lock);
-		SpringApplication.getShutdownHandlers().add(release);
+		SpringApplication.getShutdownHandlers().add(this.releaseOnShutdown);
 		this.context.addApplicationListener((ApplicationFailedEvent event) -> {
 			if (event.getApplicationContext() == this.context) {
 				close(lock);
@@ -320,22 +322,27 @@ final class ClusterGuard {
 		ConfigurableListableBeanFactory beanFactory = this.context.getBeanFactory();
 		beanFactory.registerSingleton(ApplicationClusterLock.BEAN_NAME, lock);
 		if (beanFactory instanceof DefaultSingletonBeanRegistry registry) {
-			registry.registerDisposableBean(ApplicationClusterLock.BEAN_NAME, () -> {
-				close(lock);
-				try {
-					SpringApplication.getShutdownHandlers().remove(release);
-				}
-				catch (IllegalStateException ex) {
-					// the shutdown hook is running: closing twice is harmless
-				}
-			});
+			registry.registerDisposableBean(ApplicationClusterLock.BEAN_NAME, () -> close(lock));
 		}
 	}
 
 	/** Release the lock, then let the edges already queued be published and the publisher end. */
-	private void close(ApplicationClusterLock lock) {
-		lock.close();
+	/**
+	 * Release the lock and leave Boot's shutdown handlers: kept there after a start that failed
+	 * before its refresh, the handler would keep this context reachable for the JVM's life (a
+	 * test suite, devtools' restarts).
+	 */
+	private void close(@Nullable ApplicationClusterLock lock) {
+		if (lock != null) {
+			lock.close();
+		}
 		this.publisher.shutdown();
+		try {
+			SpringApplication.getShutdownHandlers().remove(this.releaseOnShutdown);
+		}
+		catch (IllegalStateException ex) {
+			// the shutdown hook is running, and releases the lock itself
+		}
 	}
 
 	private ClusterLock.Listener listener() {

@@ -1,5 +1,6 @@
 package dev.zeph.pidfile.autoconfigure;
 
+import java.lang.ref.WeakReference;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +63,7 @@ import org.springframework.core.env.StandardEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The cluster lock in whole applications against a real PostgreSQL server: taken before any
@@ -337,6 +339,27 @@ class ClusterLockApplicationTests {
 
 	private static int sessionsOfAnyLock() {
 		return server.queryInt("SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'zeph:%'");
+	}
+
+	@Test
+	void startThatFailsBeforeItsRefreshShouldReleaseTheLockAndLeaveNothingHoldingTheContext() throws Exception {
+		SpringApplication application = PidFileApplicationContextInitializerTests.application(EventsConfiguration.class);
+		application.addInitializers((ConfigurableApplicationContext context) -> {
+			assertThat(context.containsBean(ApplicationClusterLock.BEAN_NAME)).as("the lock taken before").isTrue();
+			throw new IllegalStateException("an initializer after the lock's fails");
+		});
+		List<WeakReference<ConfigurableApplicationContext>> failed = new CopyOnWriteArrayList<>();
+		ApplicationListener<ApplicationFailedEvent> recorder = (event) -> failed
+			.add(new WeakReference<>(event.getApplicationContext()));
+		application.addListeners(recorder);
+		assertThatIllegalStateException().isThrownBy(() -> application.run(args()))
+			.withMessage("an initializer after the lock's fails");
+		assertThat(sessionsOfAnyLock()).as("sessions of the failed start").isZero();
+		assertThat(failed).hasSize(1);
+		Polling.await(() -> {
+			System.gc();
+			return failed.get(0).get() == null;
+		}, "the failed start's context to be collected: nothing the lock registered may keep it");
 	}
 
 	@Test
