@@ -25,6 +25,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.core.SpringProperties;
@@ -309,13 +310,13 @@ final class ClusterGuard {
 
 	private void register(ApplicationClusterLock lock) {
 		SpringApplication.getShutdownHandlers().add(this.releaseOnShutdown);
-		this.context.addApplicationListener((ApplicationFailedEvent event) -> {
-			if (event.getApplicationContext() == this.context) {
+		// typed by instanceof: Spring cannot read a lambda's event type, and would hand it every
+		// event (one per HTTP request) to fail a cast
+		this.context.addApplicationListener((ApplicationEvent event) -> {
+			if (event instanceof ApplicationFailedEvent failed && failed.getApplicationContext() == this.context) {
 				close(lock);
 			}
-		});
-		this.context.addApplicationListener((ContextRefreshedEvent event) -> {
-			if (event.getApplicationContext() == this.context) {
+			else if (event instanceof ContextRefreshedEvent refreshed && refreshed.getApplicationContext() == this.context) {
 				publishPending();
 			}
 		});

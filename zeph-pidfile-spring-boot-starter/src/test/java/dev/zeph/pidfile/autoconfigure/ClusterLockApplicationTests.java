@@ -36,6 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,6 +51,9 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -146,6 +150,16 @@ class ClusterLockApplicationTests {
 			.containsEntry("active", true)
 			.containsEntry("backendPid", lock.getBackendPid())
 			.containsKeys("host", "since", "database", "lastHeartbeatAge");
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void eventsOfTheApplicationShouldReachNoListenerOfTheLockThatCannotTakeThem(CapturedOutput output) {
+		ConfigurableApplicationContext context = run(
+				args("--logging.level.org.springframework.context.event.SimpleApplicationEventMulticaster=trace"));
+		context.publishEvent(new ApplicationEvent("a request was handled") {
+		});
+		assertThat(output).doesNotContain("Non-matching event type for listener");
 	}
 
 	@Test
