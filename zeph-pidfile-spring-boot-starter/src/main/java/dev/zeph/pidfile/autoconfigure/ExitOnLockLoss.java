@@ -61,6 +61,9 @@ final class ExitOnLockLoss implements ApplicationListener<ApplicationEvent> {
 		logger.error("Exiting with " + EXIT_CODE + ": lost " + what + " (zeph.pidfile.on-loss=exit)");
 		Thread exit = new Thread(() -> System.exit(SpringApplication.exit(context, () -> EXIT_CODE)),
 				"zeph-lock-lost-exit");
+		// not a daemon, as it would be from the daemon thread that noticed the loss: once closing
+		// the context ends the last other thread (a web server's), the JVM would exit with 0
+		exit.setDaemon(false);
 		exit.start();
 	}
 

@@ -490,8 +490,9 @@ class ClusterLockApplicationTests {
 
 	@Test
 	void lossWithOnLossExitShouldCloseTheApplicationAndExit70() throws Exception {
+		// main has returned, as a web application's has: the exit must still be 70, not the JVM's 0
 		try (LoggedProcess app = TestApplicationProcess.start(this.temp.resolve("app.log"), List.of(),
-				args())) {
+				args("--test.main-returns=true"))) {
 			app.awaitOutput(PidFileTestApplication.STARTED);
 			Polling.await(() -> app.output().contains("Active: this instance holds cluster lock 'orders'"), "active");
 			server.terminate(backendPidOf("orders"));
