@@ -327,11 +327,11 @@ final class ClusterGuard {
 		}
 	}
 
-	/** Release the lock, then let the edges already queued be published and the publisher end. */
 	/**
-	 * Release the lock and leave Boot's shutdown handlers: kept there after a start that failed
-	 * before its refresh, the handler would keep this context reachable for the JVM's life (a
-	 * test suite, devtools' restarts).
+	 * Release the lock, let the edges already queued be published and the publisher end, and
+	 * leave Boot's shutdown handlers: kept there after a start that failed before its refresh,
+	 * the handler would keep this context reachable for the JVM's life (a test suite, devtools'
+	 * restarts).
 	 */
 	private void close(@Nullable ApplicationClusterLock lock) {
 		if (lock != null) {
