@@ -43,6 +43,9 @@ public final class ClusterLock implements AutoCloseable {
 
 	private final long lockedAt;
 
+	/** The takeover grace of this tenure: none after a clean handover. */
+	private final long grace;
+
 	private final Thread heartbeat;
 
 	private volatile long lastGoodBeat;
@@ -54,14 +57,24 @@ public final class ClusterLock implements AutoCloseable {
 	/** Whether anyone saw the deadline pass: from then on the lock is not held, whatever a beat finds. */
 	private volatile boolean expired;
 
+	/** Whether the loss, if any, was the deadline passing rather than the session ending. */
+	private volatile boolean lostAtDeadline;
+
 	private volatile boolean closed;
 
+	/** Whether this instance was active at some point of this tenure. */
+	private volatile boolean everActive;
+
+	/** Whether {@link #handOver()} closed it: the release then tells the waiter next in line. */
+	private volatile boolean handingOver;
+
 	private ClusterLock(ClusterLockSettings settings, SessionLock session, HolderIdentity identity, long lockedAt,
-			Listener listener) {
+			boolean handedOver, Listener listener) {
 		this.settings = settings;
 		this.session = session;
 		this.identity = identity;
 		this.lockedAt = lockedAt;
+		this.grace = handedOver ? 0 : settings.takeoverGrace().toNanos();
 		this.lastGoodBeat = lockedAt;
 		this.listener = listener;
 		this.heartbeat = new Thread(this::run, THREAD_NAME);
@@ -123,7 +136,7 @@ public final class ClusterLock implements AutoCloseable {
 			if (holder != null) {
 				throw new ClusterLockHeldException(settings.name(), session.database(), holder);
 			}
-			return start(settings, session, listener);
+			return start(settings, session, false, listener);
 		}
 		catch (SessionLostException ex) {
 			session.close();
@@ -178,6 +191,11 @@ public final class ClusterLock implements AutoCloseable {
 		long start = System.nanoTime();
 		@Nullable ClusterLockConnection ahead = first;
 		@Nullable SessionLock session = null;
+		// the holder the last failed try found, when that try began, and whether that holder has
+		// since handed the lock over to this session
+		@Nullable ClusterLockHolder seen = null;
+		long seenAt = 0;
+		boolean handedOver = false;
 		try {
 			while (true) {
 				ClusterLockException last;
@@ -186,13 +204,29 @@ public final class ClusterLock implements AutoCloseable {
 						ClusterLockConnection opening = ahead;
 						ahead = null;
 						session = (opening != null) ? opening.take() : PostgresSessionLock.open(settings);
+						session.joinLine();
 					}
+					long tried = System.nanoTime();
 					ClusterLockHolder holder = lockOrFindHolder(session);
 					if (holder == null) {
-						ClusterLock lock = start(settings, session, listener);
+						// Skip the grace only on a handover to this session, taken on the first try
+						// after it and within a grace of the try that saw its giver hold the lock.
+						// Never two active instances: the giver held the lock without a break from
+						// before that try until its unlock, and tells only after being active and
+						// stopping its work, so every holder before it had stopped when it became
+						// active, and it has stopped since. Any session that held the lock between
+						// that unlock and this try locked after the try began, so it held less than
+						// a grace, and could become active only by a handover naming it: this one
+						// names this session, the next in line, alone. Another handover to this
+						// session from the same giver cannot come, since a session locks once.
+						boolean clean = handedOver && System.nanoTime() - seenAt < settings.takeoverGrace().toNanos();
+						ClusterLock lock = start(settings, session, clean, listener);
 						session = null;
 						return lock;
 					}
+					handedOver = false;
+					seen = holder;
+					seenAt = tried;
 					ClusterLockHeldException held = new ClusterLockHeldException(settings.name(), session.database(),
 							holder);
 					if (held.isCollision()) {
@@ -211,16 +245,26 @@ public final class ClusterLock implements AutoCloseable {
 				}
 				catch (SessionLostException ex) {
 					// the database went away under the waiting session: open another on the next try
-					last = new ClusterLockUnavailableException(settings.name(), session.database(), Reason.UNREACHABLE,
-							ex.getMessage(), ex);
-					listener.unreachable(last.getMessage());
-					session.close();
+					last = lostWhileWaiting(settings, session, ex, listener);
 					session = null;
 				}
 				if (!timeout.isZero() && System.nanoTime() - start - timeout.toNanos() >= 0) {
 					throw last;
 				}
-				TimeUnit.NANOSECONDS.sleep(settings.acquireInterval().toNanos());
+				if (session == null) {
+					TimeUnit.NANOSECONDS.sleep(settings.acquireInterval().toNanos());
+					continue;
+				}
+				try {
+					// woken at once by a release that tells, so that a handover takes no interval
+					Optional<Handover> handover = session.awaitHandover(settings.acquireInterval());
+					handedOver = seen != null && handover.isPresent()
+							&& handover.get().isFrom(seen, session.backendPid());
+				}
+				catch (SessionLostException ex) {
+					lostWhileWaiting(settings, session, ex, listener);
+					session = null;
+				}
 			}
 		}
 		finally {
@@ -234,29 +278,36 @@ public final class ClusterLock implements AutoCloseable {
 		}
 	}
 
+	private static ClusterLockUnavailableException lostWhileWaiting(ClusterLockSettings settings, SessionLock session,
+			SessionLostException ex, Listener listener) {
+		ClusterLockUnavailableException unavailable = new ClusterLockUnavailableException(settings.name(),
+				session.database(), Reason.UNREACHABLE, ex.getMessage(), ex);
+		listener.unreachable(unavailable.getMessage());
+		session.close();
+		return unavailable;
+	}
+
 	/**
 	 * Take the lock, or find who holds it: {@code null} when this session holds it now. A
 	 * holder that let go between the two looks is tried again, a few times.
 	 */
 	private static @Nullable ClusterLockHolder lockOrFindHolder(SessionLock session) throws SessionLostException {
 		for (int attempt = 1;; attempt++) {
-			if (session.tryLock()) {
-				return null;
-			}
-			Optional<ClusterLockHolder> holder = session.holder();
-			if (holder.isPresent() || attempt == 3) {
-				return holder.orElseGet(ClusterLockHolder::unseen);
+			ClusterLockHolder holder = session.tryLockOrFindHolder();
+			if (holder == null || holder.backendPid() != 0 || attempt == 3) {
+				return holder;
 			}
 		}
 	}
 
-	private static ClusterLock start(ClusterLockSettings settings, SessionLock session, Listener listener)
-			throws SessionLostException {
+	private static ClusterLock start(ClusterLockSettings settings, SessionLock session, boolean handedOver,
+			Listener listener) throws SessionLostException {
 		long lockedAt = System.nanoTime();
 		HolderIdentity identity = new HolderIdentity(settings.name(), hostName(), ProcessHandle.current().pid(),
 				Instant.now());
+		session.leaveLine();
 		session.announce(identity);
-		ClusterLock lock = new ClusterLock(settings, session, identity, lockedAt, listener);
+		ClusterLock lock = new ClusterLock(settings, session, identity, lockedAt, handedOver, listener);
 		lock.heartbeat.start();
 		return lock;
 	}
@@ -339,6 +390,24 @@ public final class ClusterLock implements AutoCloseable {
 	}
 
 	/**
+	 * Whether this tenure began with a clean handover from an active holder, and so without a
+	 * takeover grace.
+	 * @return whether the lock was handed over
+	 */
+	public boolean wasHandedOver() {
+		return this.grace == 0;
+	}
+
+	/**
+	 * Whether the lock was lost because its deadline passed without a good heartbeat (a pause,
+	 * a network gone silent), rather than because its session ended.
+	 * @return whether the deadline passed
+	 */
+	public boolean wasLostAtDeadline() {
+		return this.lostAtDeadline;
+	}
+
+	/**
 	 * Why the lock was lost.
 	 * @return the reason, if it was
 	 */
@@ -355,11 +424,26 @@ public final class ClusterLock implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		release(false);
+	}
+
+	/**
+	 * Close as {@link #close()} does, and tell the waiters that the lock was let go cleanly,
+	 * so that the one next in line becomes active without a takeover grace: call it only once
+	 * the work this lock guarded has stopped. It tells only if this instance was active in this
+	 * tenure and held the lock until the release; otherwise it is {@link #close()}.
+	 */
+	public void handOver() {
+		release(true);
+	}
+
+	private void release(boolean handingOver) {
 		boolean wasActive;
 		synchronized (this) {
 			if (this.closed) {
 				return;
 			}
+			this.handingOver = handingOver;
 			this.closed = true;
 			wasActive = this.active;
 			this.active = false;
@@ -383,10 +467,11 @@ public final class ClusterLock implements AutoCloseable {
 
 	private void run() {
 		long interval = this.settings.heartbeatInterval().toNanos();
-		long grace = this.settings.takeoverGrace().toNanos();
+		long grace = this.grace;
 		try {
 			while (!this.closed) {
 				if (this.expired) {
+					this.lostAtDeadline = true;
 					throw new SessionLostException(
 							"no good heartbeat within the deadline of " + this.settings.holderDeadline().toMillis() + " ms");
 				}
@@ -408,6 +493,7 @@ public final class ClusterLock implements AutoCloseable {
 				}
 				if (System.nanoTime() - (this.lastGoodBeat + this.settings.holderDeadline().toNanos()) > 0) {
 					// the thread did not run in time (a pause): the deadline has passed, whatever the beat says
+					this.lostAtDeadline = true;
 					throw new SessionLostException("no heartbeat for " + Duration.ofNanos(start - this.lastGoodBeat).toMillis()
 							+ " ms, past the deadline of " + this.settings.holderDeadline().toMillis() + " ms");
 				}
@@ -416,7 +502,12 @@ public final class ClusterLock implements AutoCloseable {
 					tell(() -> this.listener.activated(this));
 				}
 			}
-			this.session.unlock();
+			if (this.handingOver && this.everActive) {
+				this.session.unlockHandingOver();
+			}
+			else {
+				this.session.unlock();
+			}
 		}
 		catch (SessionLostException ex) {
 			lose(ex.getMessage());
@@ -452,6 +543,7 @@ public final class ClusterLock implements AutoCloseable {
 			return false;
 		}
 		this.active = true;
+		this.everActive = true;
 		return true;
 	}
 

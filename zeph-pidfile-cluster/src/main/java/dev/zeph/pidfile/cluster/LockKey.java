@@ -19,6 +19,9 @@ record LockKey(int space, int hash) {
 	/** "zeph" in ASCII. */
 	static final int SPACE = 0x7a657068;
 
+	/** "zepn" in ASCII: the key of the line of waiters, whose holder is next to take the lock. */
+	static final int NEXT_SPACE = 0x7a65706e;
+
 	static LockKey of(String name) {
 		try {
 			byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
@@ -28,6 +31,23 @@ record LockKey(int space, int hash) {
 			// every Java platform is required to support SHA-256
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * The key that the waiter next in line holds: the one a clean release hands the lock to.
+	 * @return the key of the same name in the line's space
+	 */
+	LockKey next() {
+		return new LockKey(NEXT_SPACE, this.hash);
+	}
+
+	/**
+	 * The channel on which a holder that lets go cleanly tells the waiters: one per key, so
+	 * that a waiter hears only of its own lock.
+	 * @return the channel's name
+	 */
+	String channel() {
+		return "zeph:" + Integer.toUnsignedString(this.space) + ":" + Integer.toUnsignedString(this.hash);
 	}
 
 	@Override

@@ -16,6 +16,7 @@ import dev.zeph.pidfile.cluster.ClusterLockUnavailableException.Reason;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.Driver;
 import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.postgresql.PGProperty;
 
 /**
@@ -36,9 +37,29 @@ final class PostgresSessionLock implements SessionLock {
 			+ " AND l.classid::bigint = ? AND l.objid::bigint = ? AND l.pid <> pg_backend_pid()"
 			+ " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())";
 
+	/**
+	 * One try of the lock, of the place in line when this session stands in one and has none
+	 * yet, and, when the lock is held, its holder: one round trip for each try of a waiter.
+	 */
+	private static final String ATTEMPT = "SELECT t.locked, t.in_line, h.pid, h.application_name FROM"
+			+ " (SELECT pg_try_advisory_lock(?, ?) AS locked,"
+			+ " CASE WHEN ? THEN pg_try_advisory_lock(?, ?) ELSE false END AS in_line) t"
+			+ " LEFT JOIN LATERAL (" + HOLDER + " AND NOT t.locked LIMIT 1) h ON true";
+
 	private static final String HEARTBEAT = "SELECT pg_backend_pid(), pg_is_in_recovery(),"
 			+ " EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND granted"
 			+ " AND classid::bigint = ? AND objid::bigint = ? AND pid = pg_backend_pid())";
+
+	/**
+	 * Free the lock and, only if this session held it until then, tell the waiters, naming the
+	 * one that holds the line's key: the unlock runs first, and the notification is delivered
+	 * when the statement commits, after it.
+	 */
+	private static final String UNLOCK_HANDING_OVER = "SELECT pg_notify(?, COALESCE((SELECT l.pid FROM pg_locks l"
+			+ " WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted AND l.classid::bigint = ?"
+			+ " AND l.objid::bigint = ? AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+			+ " LIMIT 1), 0) || ' ' || current_setting('application_name'))"
+			+ " FROM (SELECT pg_advisory_unlock(?, ?) AS released) u WHERE u.released";
 
 	/** The first version with {@code idle_session_timeout}, as {@code server_version_num}. */
 	private static final int IDLE_SESSION_TIMEOUT_VERSION = 140000;
@@ -58,6 +79,12 @@ final class PostgresSessionLock implements SessionLock {
 	private final LockKey key;
 
 	private final Server server;
+
+	/** Whether this session waits for the lock among others: it listens, and stands in line. */
+	private boolean waiting;
+
+	/** Whether this session holds its place in line: it is next to be handed the lock. */
+	private boolean inLine;
 
 	private PostgresSessionLock(Connection connection, String database, String name, Server server) {
 		this.connection = connection;
@@ -363,6 +390,102 @@ final class PostgresSessionLock implements SessionLock {
 		try (PreparedStatement statement = this.connection.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
 			statement.setInt(1, this.key.space());
 			statement.setInt(2, this.key.hash());
+			statement.executeQuery().close();
+		}
+		catch (SQLException ex) {
+			throw lost("pg_advisory_unlock", ex);
+		}
+	}
+
+	@Override
+	public void joinLine() throws SessionLostException {
+		if (this.waiting) {
+			return;
+		}
+		try (Statement statement = this.connection.createStatement()) {
+			// the channel's name is ours, digits and colons: quoted, it is taken as it is
+			statement.execute("LISTEN \"" + this.key.channel() + "\"");
+			this.waiting = true;
+		}
+		catch (SQLException ex) {
+			throw lost("listening for handovers", ex);
+		}
+	}
+
+	@Override
+	public @Nullable ClusterLockHolder tryLockOrFindHolder() throws SessionLostException {
+		try (PreparedStatement statement = this.connection.prepareStatement(ATTEMPT)) {
+			statement.setInt(1, this.key.space());
+			statement.setInt(2, this.key.hash());
+			statement.setBoolean(3, this.waiting && !this.inLine);
+			statement.setInt(4, this.key.next().space());
+			statement.setInt(5, this.key.next().hash());
+			statement.setLong(6, Integer.toUnsignedLong(this.key.space()));
+			statement.setLong(7, Integer.toUnsignedLong(this.key.hash()));
+			try (ResultSet result = statement.executeQuery()) {
+				result.next();
+				this.inLine |= result.getBoolean(2);
+				if (result.getBoolean(1)) {
+					return null;
+				}
+				long pid = result.getLong(3);
+				return result.wasNull() ? ClusterLockHolder.unseen() : ClusterLockHolder.of(pid, result.getString(4));
+			}
+		}
+		catch (SQLException ex) {
+			throw lost("pg_try_advisory_lock", ex);
+		}
+	}
+
+	@Override
+	public void leaveLine() throws SessionLostException {
+		if (!this.inLine) {
+			return;
+		}
+		try (PreparedStatement statement = this.connection.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+			statement.setInt(1, this.key.next().space());
+			statement.setInt(2, this.key.next().hash());
+			statement.executeQuery().close();
+			this.inLine = false;
+		}
+		catch (SQLException ex) {
+			throw lost("leaving the waiters' line", ex);
+		}
+	}
+
+	@Override
+	public Optional<Handover> awaitHandover(Duration timeout) throws SessionLostException {
+		PGNotification[] notifications;
+		try {
+			notifications = this.connection.unwrap(PGConnection.class)
+				.getNotifications((int) Math.max(1, timeout.toMillis()));
+		}
+		catch (SQLException ex) {
+			throw lost("waiting on the session", ex);
+		}
+		Handover handover = null;
+		for (PGNotification notification : (notifications != null) ? notifications : new PGNotification[0]) {
+			String[] payload = notification.getParameter().split(" ", 2);
+			if (notification.getName().equals(this.key.channel()) && payload.length == 2) {
+				try {
+					handover = new Handover(notification.getPID(), payload[1], Long.parseLong(payload[0]));
+				}
+				catch (NumberFormatException ex) {
+					// not one of ours: no handover
+				}
+			}
+		}
+		return Optional.ofNullable(handover);
+	}
+
+	@Override
+	public void unlockHandingOver() throws SessionLostException {
+		try (PreparedStatement statement = this.connection.prepareStatement(UNLOCK_HANDING_OVER)) {
+			statement.setString(1, this.key.channel());
+			statement.setLong(2, Integer.toUnsignedLong(this.key.next().space()));
+			statement.setLong(3, Integer.toUnsignedLong(this.key.next().hash()));
+			statement.setInt(4, this.key.space());
+			statement.setInt(5, this.key.hash());
 			statement.executeQuery().close();
 		}
 		catch (SQLException ex) {

@@ -3,6 +3,8 @@ package dev.zeph.pidfile.cluster;
 import java.time.Duration;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One database session that can hold one named lock, the part of a cluster lock that depends
  * on the database: PostgreSQL's advisory locks here, MySQL's {@code GET_LOCK} could be another.
@@ -47,6 +49,18 @@ interface SessionLock extends AutoCloseable {
 	Optional<ClusterLockHolder> holder() throws SessionLostException;
 
 	/**
+	 * Try the lock once and, when another session holds it, find which: in one round trip
+	 * where the engine can, since a waiting instance does this every acquire interval. A
+	 * session that stands in line ({@link #joinLine()}) also tries for its place in it.
+	 * @return {@code null} when this session holds the lock now; else its holder, or
+	 * {@link ClusterLockHolder#unseen()} when the holder let go between the two looks
+	 * @throws SessionLostException if the session is gone
+	 */
+	default @Nullable ClusterLockHolder tryLockOrFindHolder() throws SessionLostException {
+		return tryLock() ? null : holder().orElseGet(ClusterLockHolder::unseen);
+	}
+
+	/**
 	 * Say who holds the lock, where other sessions can read it.
 	 * @param identity the holder's identity
 	 * @throws SessionLostException if the session is gone
@@ -75,6 +89,47 @@ interface SessionLock extends AutoCloseable {
 	 * @throws SessionLostException if the session is gone, or the server did not answer
 	 */
 	void unlock() throws SessionLostException;
+
+	/**
+	 * Join the waiters of the lock: hear of clean releases, and stand in line to be named by
+	 * one, trying for the place at each {@link #tryLockOrFindHolder()}. A waiter keeps its
+	 * place until it takes the lock or its session ends. An engine that cannot tell of a
+	 * release (the default) leaves every takeover to the grace.
+	 * @throws SessionLostException if the session is gone
+	 */
+	default void joinLine() throws SessionLostException {
+	}
+
+	/**
+	 * Leave the line of waiters, once this session holds the lock, so that another waiter
+	 * can be named next.
+	 * @throws SessionLostException if the session is gone
+	 */
+	default void leaveLine() throws SessionLostException {
+	}
+
+	/**
+	 * Wait as {@link #await(Duration)} does, and return early also when a holder tells of a
+	 * clean release.
+	 * @param timeout how long to wait
+	 * @return the handover heard of, if any
+	 * @throws SessionLostException if the session ended
+	 */
+	default Optional<Handover> awaitHandover(Duration timeout) throws SessionLostException {
+		await(timeout);
+		return Optional.empty();
+	}
+
+	/**
+	 * Free the lock as {@link #unlock()} does and, if this session held it until then, tell
+	 * the waiters that it was let go cleanly, naming the waiter next in line: called only by
+	 * a holder that was active and whose work has stopped. An engine that cannot tell (the
+	 * default) only unlocks.
+	 * @throws SessionLostException if the session is gone, or the server did not answer
+	 */
+	default void unlockHandingOver() throws SessionLostException {
+		unlock();
+	}
 
 	/**
 	 * End the session, and with it the lock.
