@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import dev.zeph.pidfile.PidFileException.Operation;
 
@@ -45,6 +46,8 @@ public final class PidFile implements AutoCloseable {
 
 	private final FileStatus locked;
 
+	private final FileKey key;
+
 	private final long pid;
 
 	private final Instant acquiredAt;
@@ -62,7 +65,8 @@ public final class PidFile implements AutoCloseable {
 		this.pid = pid;
 		this.acquiredAt = Instant.now();
 		this.previousPid = previousPid;
-		HELD_HERE.add(new FileKey(locked.device(), locked.inode()));
+		this.key = new FileKey(locked.device(), locked.inode());
+		HELD_HERE.add(this.key);
 	}
 
 	/**
@@ -141,6 +145,19 @@ public final class PidFile implements AutoCloseable {
 	 * @throws PidFileException if the file cannot be opened or locked, with its errno
 	 */
 	public static void awaitRelease(Path path) throws PidFileException {
+		awaitRelease(path, (key) -> {
+		});
+	}
+
+	/**
+	 * Block as {@link #awaitRelease(Path)} does, saying first which file is waited on: the one
+	 * the path named when it was opened. A caller that then locks that same file, still at the
+	 * path, knows that the file was there all the while it waited.
+	 * @param path the pid file
+	 * @param waitingOn told of the file before the wait begins, if there is one to wait on
+	 * @throws PidFileException if the file cannot be opened or locked, with its errno
+	 */
+	public static void awaitRelease(Path path, Consumer<FileKey> waitingOn) throws PidFileException {
 		Path absolute = path.toAbsolutePath();
 		NativeAccess nativeAccess = NativeAccessLoader.get(absolute);
 		int fd;
@@ -155,7 +172,9 @@ public final class PidFile implements AutoCloseable {
 			throw failure(absolute, Operation.OPEN, ex);
 		}
 		try {
-			if (nativeAccess.fstat(fd).isRegularFile()) {
+			FileStatus file = nativeAccess.fstat(fd);
+			if (file.isRegularFile()) {
+				waitingOn.accept(new FileKey(file.device(), file.inode()));
 				nativeAccess.awaitShared(fd);
 			}
 		}
@@ -273,6 +292,14 @@ public final class PidFile implements AutoCloseable {
 		return this.nativeAccess.name();
 	}
 
+	/**
+	 * The locked file's identity.
+	 * @return its device and inode
+	 */
+	public FileKey fileKey() {
+		return this.key;
+	}
+
 	int fd() {
 		return this.fd;
 	}
@@ -286,23 +313,44 @@ public final class PidFile implements AutoCloseable {
 	 */
 	@Override
 	public synchronized void close() throws PidFileException {
+		release(false);
+	}
+
+	/**
+	 * Release the lock for a process that waits for it: while one does (as the kernel's lock
+	 * list shows), leave the file in place, holding this pid until the waiter writes its own,
+	 * so that the waiter locks the very file it waited on; otherwise remove it as
+	 * {@link #close()} does. Calling it again does nothing.
+	 * @return whether the file was left for a waiter
+	 * @throws PidFileException if the file could not be removed; the lock is released anyway
+	 */
+	public synchronized boolean handOver() throws PidFileException {
+		return release(true);
+	}
+
+	private boolean release(boolean toWaiter) throws PidFileException {
 		if (this.closed) {
-			return;
+			return false;
 		}
 		this.closed = true;
+		boolean left = false;
 		try {
 			FileStatus current = this.nativeAccess.lstat(this.path.toString());
 			if (current != null && current.isSameFile(this.locked)) {
-				this.nativeAccess.unlink(this.path.toString());
+				left = toWaiter && new ProcLocks().holders(this.locked).waiting();
+				if (!left) {
+					this.nativeAccess.unlink(this.path.toString());
+				}
 			}
 		}
 		catch (ErrnoException ex) {
 			throw failure(this.path, Operation.REMOVE, ex);
 		}
 		finally {
-			HELD_HERE.remove(new FileKey(this.locked.device(), this.locked.inode()));
+			HELD_HERE.remove(this.key);
 			this.nativeAccess.close(this.fd);
 		}
+		return left;
 	}
 
 	/**
@@ -330,7 +378,15 @@ public final class PidFile implements AutoCloseable {
 		return new PidFileException(path, operation, ex.error());
 	}
 
-	private record FileKey(long device, long inode) {
+	/**
+	 * A file's identity while it exists: its device and inode. An open descriptor keeps its
+	 * inode from being reused, so a key seen while holding or waiting on a file names that
+	 * file alone.
+	 *
+	 * @param device the device, as {@code stat()} gives it
+	 * @param inode the inode number
+	 */
+	public record FileKey(long device, long inode) {
 
 	}
 

@@ -24,6 +24,8 @@ final class ProcLocks {
 	/** Fields up to the lock's id: number, type, kind, access, pid, maj:min:ino. */
 	private static final int FIELDS = 6;
 
+	private static final byte[] WAITER = "->".getBytes(StandardCharsets.US_ASCII);
+
 	private static final byte[] FLOCK = "FLOCK".getBytes(StandardCharsets.US_ASCII);
 
 	private static final byte[] WRITE = "WRITE".getBytes(StandardCharsets.US_ASCII);
@@ -70,24 +72,31 @@ final class ProcLocks {
 		long exclusiveOnDevice = 0;
 		int exclusiveInodeMatches = 0;
 		boolean shared = false;
-		int[] starts = new int[FIELDS];
-		int[] ends = new int[FIELDS];
+		boolean waiting = false;
+		int[] starts = new int[FIELDS + 1];
+		int[] ends = new int[FIELDS + 1];
 		for (int lineStart = 0, lineEnd; lineStart < length; lineStart = lineEnd + 1) {
 			lineEnd = lineStart;
 			while (lineEnd < length && content[lineEnd] != '\n' && content[lineEnd] != '\r') {
 				lineEnd++;
 			}
-			// "N:" "FLOCK" "ADVISORY" "WRITE" pid "maj:min:ino" ... ; waiters carry "->" and hold nothing
-			if (fields(content, lineStart, lineEnd, starts, ends) < FIELDS
-					|| !equal(content, starts[1], ends[1], FLOCK)) {
+			// "N:" "FLOCK" "ADVISORY" "WRITE" pid "maj:min:ino" ... ; a waiter's line has "->" after
+			// the number and holds nothing
+			int found = fields(content, lineStart, lineEnd, starts, ends);
+			int waiter = (found > 1 && equal(content, starts[1], ends[1], WAITER)) ? 1 : 0;
+			if (found < FIELDS + waiter || !equal(content, starts[1 + waiter], ends[1 + waiter], FLOCK)) {
 				continue;
 			}
-			int idStart = starts[5];
-			int idEnd = ends[5];
+			int idStart = starts[5 + waiter];
+			int idEnd = ends[5 + waiter];
 			int firstColon = indexOf(content, idStart, idEnd, (byte) ':');
 			int secondColon = (firstColon < 0) ? -1 : indexOf(content, firstColon + 1, idEnd, (byte) ':');
 			if (secondColon < 0 || indexOf(content, secondColon + 1, idEnd, (byte) ':') >= 0
 					|| !equal(content, secondColon + 1, idEnd, inode)) {
+				continue;
+			}
+			if (waiter == 1) {
+				waiting = true;
 				continue;
 			}
 			long pid;
@@ -109,12 +118,12 @@ final class ProcLocks {
 			}
 		}
 		if (exclusiveOnDevice > 0) {
-			return new Holders(true, OptionalLong.of(exclusiveOnDevice), shared);
+			return new Holders(true, OptionalLong.of(exclusiveOnDevice), shared, false, waiting);
 		}
 		if (exclusiveInodeMatches == 1 && exclusiveOnInode > 0) {
-			return new Holders(true, OptionalLong.of(exclusiveOnInode), shared);
+			return new Holders(true, OptionalLong.of(exclusiveOnInode), shared, false, waiting);
 		}
-		return new Holders(true, OptionalLong.empty(), shared, exclusiveInodeMatches > 0);
+		return new Holders(true, OptionalLong.empty(), shared, exclusiveInodeMatches > 0, waiting);
 	}
 
 	/**
@@ -186,13 +195,19 @@ final class ProcLocks {
 	 * @param shared whether someone holds a shared flock (a short-lived probe, usually)
 	 * @param ambiguous whether exclusive flocks were found on files of that inode number
 	 * that the device could not tell apart
+	 * @param waiting whether a process is blocked waiting for a lock on a file of that inode
+	 * number (a waiter's line names no device it could be told apart by)
 	 */
-	record Holders(boolean known, OptionalLong exclusive, boolean shared, boolean ambiguous) {
+	record Holders(boolean known, OptionalLong exclusive, boolean shared, boolean ambiguous, boolean waiting) {
 
-		static final Holders UNKNOWN = new Holders(false, OptionalLong.empty(), false, false);
+		static final Holders UNKNOWN = new Holders(false, OptionalLong.empty(), false, false, false);
 
 		Holders(boolean known, OptionalLong exclusive, boolean shared) {
-			this(known, exclusive, shared, false);
+			this(known, exclusive, shared, false, false);
+		}
+
+		Holders(boolean known, OptionalLong exclusive, boolean shared, boolean ambiguous) {
+			this(known, exclusive, shared, ambiguous, false);
 		}
 
 		/**

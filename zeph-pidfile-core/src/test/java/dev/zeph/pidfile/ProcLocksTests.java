@@ -68,6 +68,17 @@ class ProcLocksTests {
 	}
 
 	@Test
+	void holdersShouldTellOfAProcessWaitingForTheFileOnly() throws Exception {
+		ProcLocks locks = locks("""
+				1: FLOCK  ADVISORY  WRITE 1234 fd:01:4242 0 EOF
+				1: -> FLOCK  ADVISORY  READ 5678 fd:01:4242 0 EOF
+				2: FLOCK  ADVISORY  WRITE 555 fd:01:777 0 EOF
+				""");
+		assertThat(locks.holders(file(4242)).waiting()).isTrue();
+		assertThat(locks.holders(file(777)).waiting()).isFalse();
+	}
+
+	@Test
 	void holdersWithOnlyReadLocksShouldBeOnlyShared() throws Exception {
 		ProcLocks locks = locks("1: FLOCK  ADVISORY  READ 1234 fd:01:4242 0 EOF\n");
 		ProcLocks.Holders holders = locks.holders(file(4242));
