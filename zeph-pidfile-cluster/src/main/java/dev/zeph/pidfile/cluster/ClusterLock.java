@@ -510,6 +510,8 @@ public final class ClusterLock implements AutoCloseable {
 			}
 		}
 		catch (SessionLostException ex) {
+			// a beat that timed out ended at the deadline: the network went silent, or the server did
+			this.lostAtDeadline |= System.nanoTime() - (this.lastGoodBeat + this.settings.holderDeadline().toNanos()) >= 0;
 			lose(ex.getMessage());
 		}
 		catch (RuntimeException | Error ex) {
