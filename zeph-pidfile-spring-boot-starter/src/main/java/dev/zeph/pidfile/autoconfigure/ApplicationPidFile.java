@@ -12,12 +12,14 @@ import dev.zeph.pidfile.PidFileException;
 import dev.zeph.pidfile.PidFileHolder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The pid file this application holds, registered as the bean {@value #BEAN_NAME} before the
+ * The pid file of this application, registered as the bean {@value #BEAN_NAME} before the
  * context is refreshed. It outlives the {@link PidFile} it started with: when the watchdog
  * finds the file deleted it takes the path again, and this object then stands for the new
- * lock.
+ * lock; in standby mode it may wait for the path, hold it, lose it and wait again, and while
+ * it waits it holds nothing.
  */
 public final class ApplicationPidFile {
 
@@ -30,7 +32,9 @@ public final class ApplicationPidFile {
 
 	private final Duration acquisitionTime;
 
-	private volatile PidFile pidFile;
+	private volatile @Nullable PidFile pidFile;
+
+	private final long pid = ProcessHandle.current().pid();
 
 	private boolean released;
 
@@ -40,10 +44,17 @@ public final class ApplicationPidFile {
 
 	private final AtomicLong losses = new AtomicLong();
 
-	private ApplicationPidFile(PidFile pidFile, Duration acquisitionTime) {
-		this.path = pidFile.path();
+	private ApplicationPidFile(Path path, @Nullable PidFile pidFile, Duration acquisitionTime) {
+		this.path = path;
 		this.pidFile = pidFile;
 		this.acquisitionTime = acquisitionTime;
+	}
+
+	/**
+	 * A pid file that another process holds, for a standby to take when it can.
+	 */
+	static ApplicationPidFile standingBy(Path path) {
+		return new ApplicationPidFile(path.toAbsolutePath(), null, Duration.ZERO);
 	}
 
 	/**
@@ -56,7 +67,40 @@ public final class ApplicationPidFile {
 		logger.info("Locked pid file " + pidFile.path() + " (PID " + pidFile.pid() + ", native backend "
 				+ pidFile.nativeBackend() + ")");
 		warnIfStale(pidFile);
-		return new ApplicationPidFile(pidFile, acquisitionTime);
+		return new ApplicationPidFile(pidFile.path(), pidFile, acquisitionTime);
+	}
+
+	/**
+	 * Hold the lock a standby just took: the one it waited for was let go.
+	 * @param pidFile the lock
+	 * @return whether it is held now: not once released
+	 */
+	synchronized boolean adopt(PidFile pidFile) {
+		if (this.released) {
+			closeQuietly(pidFile);
+			return false;
+		}
+		this.pidFile = pidFile;
+		this.lost = false;
+		logger.info("Locked pid file " + pidFile.path() + " (PID " + pidFile.pid() + ", native backend "
+				+ pidFile.nativeBackend() + ")" + pidFile.previousPid()
+					.stream()
+					.mapToObj((previous) -> "; took it over from PID " + previous)
+					.findFirst()
+					.orElse(""));
+		return true;
+	}
+
+	/**
+	 * Let go of a lock whose path now names another file, to wait for the path again: the
+	 * file is not ours to remove.
+	 */
+	synchronized void abandon() {
+		PidFile current = this.pidFile;
+		this.pidFile = null;
+		if (current != null) {
+			closeQuietly(current);
+		}
 	}
 
 	private static void warnIfStale(PidFile pidFile) {
@@ -78,32 +122,44 @@ public final class ApplicationPidFile {
 	 * @return the pid
 	 */
 	public long getPid() {
-		return this.pidFile.pid();
+		return this.pid;
 	}
 
 	/**
 	 * When the current lock was taken: at startup, or when the watchdog last took the path
-	 * again.
-	 * @return the instant
+	 * again, or when a standby took it.
+	 * @return the instant, or {@code null} while a standby holds nothing
 	 */
-	public Instant getAcquiredAt() {
-		return this.pidFile.acquiredAt();
+	public @Nullable Instant getAcquiredAt() {
+		PidFile current = this.pidFile;
+		return (current != null) ? current.acquiredAt() : null;
 	}
 
 	/**
 	 * The native backend that calls {@code flock(2)}.
-	 * @return {@code java.lang.foreign}, {@code jffi} or {@code jnr-posix}
+	 * @return {@code java.lang.foreign}, {@code jffi} or {@code jnr-posix}, or {@code null}
+	 * while a standby holds nothing
 	 */
-	public String getNativeBackend() {
-		return this.pidFile.nativeBackend();
+	public @Nullable String getNativeBackend() {
+		PidFile current = this.pidFile;
+		return (current != null) ? current.nativeBackend() : null;
 	}
 
 	/**
 	 * Whether the path still names the file we locked: one {@code lstat}, no file read.
-	 * @return the ownership
+	 * @return the ownership; {@link PidFile.Ownership#RELEASED} while a standby holds nothing
 	 */
 	public PidFile.Ownership getOwnership() {
-		return this.pidFile.ownership();
+		PidFile current = this.pidFile;
+		return (current != null) ? current.ownership() : PidFile.Ownership.RELEASED;
+	}
+
+	/**
+	 * The lock held now.
+	 * @return it, or {@code null} while a standby holds nothing
+	 */
+	@Nullable PidFile current() {
+		return this.pidFile;
 	}
 
 	/**
@@ -145,10 +201,10 @@ public final class ApplicationPidFile {
 	 * to re-create; when another process holds it now, the lock is lost.
 	 */
 	synchronized OwnershipCheck check() {
-		if (this.released) {
+		PidFile current = this.pidFile;
+		if (this.released || current == null) {
 			return OwnershipCheck.released();
 		}
-		PidFile current = this.pidFile;
 		PidFile.Ownership ownership = current.ownership();
 		if (ownership == PidFile.Ownership.OWNED) {
 			this.lost = false;
@@ -183,22 +239,43 @@ public final class ApplicationPidFile {
 	 * Remove the file, if the path still names it, and release the lock. Called when the
 	 * context is destroyed, after every other bean, or when the startup fails.
 	 */
-	synchronized void release() {
+	void release() {
+		release(false);
+	}
+
+	/**
+	 * Release the lock for a standby that waits for it, leaving it the file, once the
+	 * singleton work has stopped.
+	 */
+	void handOver() {
+		release(true);
+	}
+
+	private synchronized void release(boolean handOver) {
 		if (this.released) {
 			return;
 		}
 		this.released = true;
 		PidFile current = this.pidFile;
+		if (current == null) {
+			return;
+		}
 		boolean owned = current.isOwned();
 		try {
-			current.close();
+			boolean left = handOver ? current.handOver() : closeAndRemove(current);
 			logger.info("Released pid file " + this.path + " (PID " + current.pid() + ")"
-					+ (owned ? "" : "; the file now at the path is not ours and was left in place"));
+					+ (left ? "; left in place for the instance waiting to take it over"
+							: owned ? "" : "; the file now at the path is not ours and was left in place"));
 		}
 		catch (PidFileException ex) {
 			logger.warn("Released the lock on pid file " + this.path + " but could not remove the file: "
 					+ ex.getMessage());
 		}
+	}
+
+	private static boolean closeAndRemove(PidFile pidFile) throws PidFileException {
+		pidFile.close();
+		return false;
 	}
 
 	private static OptionalLong confirmedHolder(AlreadyRunningException ex) {

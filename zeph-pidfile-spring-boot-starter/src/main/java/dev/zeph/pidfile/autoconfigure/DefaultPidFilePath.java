@@ -20,9 +20,10 @@ import org.springframework.util.StringUtils;
  * The name is {@code spring.application.name}, else the main class's fully qualified name,
  * so that two unrelated applications that both leave the name unset do not refuse each
  * other; it is found the way {@code SpringApplication} finds its main class, by the stack
- * frame of the {@code main} method that is starting the application.
+ * frame of the {@code main} method that is starting the application. Public for the cluster
+ * lock, which takes the same name; not meant for applications.
  */
-final class DefaultPidFilePath {
+public final class DefaultPidFilePath {
 
 	private static final String FALLBACK_NAME = "application";
 
@@ -61,7 +62,7 @@ final class DefaultPidFilePath {
 	 * The application's name as it is given: {@code spring.application.name}, else the main
 	 * class's fully qualified name, if a main method is starting the application.
 	 */
-	static Optional<String> applicationName(Environment environment) {
+	public static Optional<String> applicationName(Environment environment) {
 		String name = environment.getProperty("spring.application.name");
 		return StringUtils.hasText(name) ? Optional.of(name) : mainClassName();
 	}

@@ -13,12 +13,13 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@code zeph.pidfile.on-loss=exit}: when a guard's lock is lost while running, close the
  * application and exit with {@value #EXIT_CODE}, so that a supervisor restarts the instance,
  * which then waits for the lock or is refused. Another instance may be active from the
- * moment of the loss, and work that goes on here could overlap with it.
+ * moment of the loss, and work that goes on here could overlap with it. Registered by the
+ * guards; not meant for applications.
  */
-final class ExitOnLockLoss implements ApplicationListener<ApplicationEvent> {
+public final class ExitOnLockLoss implements ApplicationListener<ApplicationEvent> {
 
 	/** The exit code after a lost lock: not 73 or 75, so that a supervisor restarts the instance. */
-	static final int EXIT_CODE = 70;
+	public static final int EXIT_CODE = 70;
 
 	private static final String BEAN_NAME = "zephExitOnLockLoss";
 
@@ -35,7 +36,7 @@ final class ExitOnLockLoss implements ApplicationListener<ApplicationEvent> {
 	/**
 	 * Act on the losses of every guard of the context, once, however many guards register.
 	 */
-	static void register(ConfigurableApplicationContext context, PidFileProperties.OnLoss onLoss) {
+	public static void register(ConfigurableApplicationContext context, PidFileProperties.OnLoss onLoss) {
 		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
 		if (onLoss != PidFileProperties.OnLoss.EXIT || beanFactory.containsSingleton(BEAN_NAME)) {
 			return;

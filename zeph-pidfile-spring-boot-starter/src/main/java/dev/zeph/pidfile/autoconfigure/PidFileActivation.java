@@ -15,9 +15,10 @@ import org.springframework.util.ClassUtils;
  * {@value #ENABLED_PROPERTY} is set explicitly: the framework caches contexts, so a test
  * suite with several configurations holds several contexts in one JVM, and each would
  * refuse the next. A context that a test starts itself with {@code SpringApplication.run}
- * is an application like any other and is guarded.
+ * is an application like any other and is guarded. Public for the cluster lock, which asks
+ * the same question; not meant for applications.
  */
-enum PidFileActivation {
+public enum PidFileActivation {
 
 	/** {@value #ENABLED_PROPERTY} is {@code false}. */
 	DISABLED,
@@ -71,7 +72,7 @@ enum PidFileActivation {
 	 * @param enabledProperty the guard's enabling property
 	 * @return whether the guard may act
 	 */
-	static boolean isOnInThisContext(Environment environment, String enabledProperty) {
+	public static boolean isOnInThisContext(Environment environment, String enabledProperty) {
 		if (!isSpringBootTest(environment)) {
 			return true;
 		}

@@ -3,17 +3,13 @@ package dev.zeph.pidfile.autoconfigure;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import dev.zeph.pidfile.AlreadyRunningException;
 import dev.zeph.pidfile.PidFile;
 import dev.zeph.pidfile.PidFileException;
 import dev.zeph.pidfile.UnsupportedPlatformException;
+import dev.zeph.pidfile.standby.ActiveInstance;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -64,21 +60,6 @@ class PidFileApplicationContextInitializer
 
 	private static final Log logger = LogFactory.getLog(PidFileApplicationContextInitializer.class);
 
-	/** How soon wait mode tries again a pid file it cannot wait on in the kernel. */
-	private static final Duration WAIT_RETRY_INTERVAL = Duration.ofMillis(100);
-
-	/**
-	 * How often wait mode tries again while it waits in the kernel: the path may have come to
-	 * name another file than the one it waits on, which only a new try sees.
-	 */
-	private static final Duration WAIT_RECHECK_INTERVAL = Duration.ofSeconds(5);
-
-	/** The daemon thread that waits in the kernel for the holder to let go. */
-	static final String WAIT_THREAD_NAME = "zeph-pidfile-wait";
-
-	/** How often wait mode says again who it is waiting for. */
-	private static final Duration WAIT_LOG_INTERVAL = Duration.ofMinutes(1);
-
 	@Override
 	public void initialize(ConfigurableApplicationContext context) {
 		if (Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING) || context.getParent() != null) {
@@ -99,22 +80,51 @@ class PidFileApplicationContextInitializer
 		PidFileSettings settings = PidFileSettings.of(properties, environment,
 				activation == PidFileActivation.ON_IN_TEST);
 		checkNoSpringPidFileConflict(settings.path(), environment);
+		GuardMode mode = settings.mode();
+		ActiveInstance instance = ActiveInstance.register(context, mode.standby(), mode.awaitsAgainOnLoss());
 		ReleaseOnShutdown releaseOnShutdown = ReleaseOnShutdown.register();
 		ApplicationPidFile pidFile;
+		AlreadyRunningException holder = null;
 		try {
-			pidFile = settings.waits() ? await(settings, releaseOnShutdown)
-					: releaseOnShutdown.acquire(() -> acquire(settings));
+			if (mode.waits()) {
+				pidFile = new PidFileWaiter(settings.path())
+					.await(() -> releaseOnShutdown.acquire(() -> acquire(settings)), mode.waitTimeout());
+			}
+			else {
+				try {
+					pidFile = releaseOnShutdown.acquire(() -> acquire(settings));
+				}
+				catch (PidFileStartupException ex) {
+					if (!mode.standby() || !(ex.getCause() instanceof AlreadyRunningException held)) {
+						throw ex;
+					}
+					// every instance starts in standby mode: this one waits for the file in the background
+					holder = held;
+					pidFile = releaseOnShutdown.acquire(() -> ApplicationPidFile.standingBy(settings.path()));
+				}
+			}
 		}
 		catch (RuntimeException ex) {
 			releaseOnShutdown.unregister();
 			throw ex;
 		}
+		catch (InterruptedException ex) {
+			releaseOnShutdown.unregister();
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for pid file " + settings.path(), ex);
+		}
 		if (pidFile == null) {
 			releaseOnShutdown.unregister();
 			return;
 		}
-		register(context, pidFile, settings, releaseOnShutdown);
-		ExitOnLockLoss.register(context, properties.getOnLoss());
+		ApplicationPidFile bean = pidFile;
+		PidFileGuard guard = new PidFileGuard(bean, settings, instance,
+				() -> releaseOnShutdown.adopt(bean, () -> take(settings)));
+		register(context, pidFile, settings, releaseOnShutdown, guard);
+		if (!mode.awaitsAgainOnLoss()) {
+			ExitOnLockLoss.register(context, mode.onLoss());
+		}
+		guard.start(holder);
 	}
 
 	private void checkNoSpringPidFileConflict(Path path, Environment environment) {
@@ -134,124 +144,50 @@ class PidFileApplicationContextInitializer
 		}
 	}
 
-	/**
-	 * Wait mode: try the lock; while another process holds it, block in the kernel until it
-	 * lets go, as {@code flock -w} waits, and try again, until the lock is ours or the wait
-	 * timeout passes, then refuse as in refuse mode. The blocking wait runs on a daemon thread
-	 * of its own, outside the shutdown handler's monitor, so that a signal while waiting ends
-	 * the process at once, holding nothing; each try holds the monitor only for itself.
-	 */
-	private @Nullable ApplicationPidFile await(PidFileSettings settings, ReleaseOnShutdown releaseOnShutdown) {
-		long start = System.nanoTime();
-		long lastLog = 0;
-		OptionalLong lastHolder = null;
-		@Nullable CompletableFuture<Void> release = null;
-		while (true) {
-			try {
-				return releaseOnShutdown.acquire(() -> acquire(settings));
-			}
-			catch (PidFileStartupException ex) {
-				if (!(ex.getCause() instanceof AlreadyRunningException held)) {
-					throw ex;
-				}
-				long now = System.nanoTime();
-				long left = settings.waitTimeout().isZero() ? Long.MAX_VALUE
-						: start + settings.waitTimeout().toNanos() - now;
-				if (left <= 0) {
-					throw ex;
-				}
-				if (!held.getHolderPid().equals(lastHolder) || now - lastLog >= WAIT_LOG_INTERVAL.toNanos()) {
-					logger.info("Waiting for pid file " + settings.path() + ": " + ex.getMessage());
-					lastHolder = held.getHolderPid();
-					lastLog = now;
-				}
-				if (release == null || release.isDone()) {
-					release = awaitRelease(settings.path());
-				}
-				awaitAtMost(release, Math.min(left, WAIT_RECHECK_INTERVAL.toNanos()), settings.path());
-			}
-		}
-	}
-
-	/** Wait for the holder to let go, on a thread that is abandoned if the wait ends first. */
-	private static CompletableFuture<Void> awaitRelease(Path path) {
-		CompletableFuture<Void> release = new CompletableFuture<>();
-		Thread thread = new Thread(() -> {
-			try {
-				PidFile.awaitRelease(path);
-				release.complete(null);
-			}
-			catch (Throwable ex) {
-				release.completeExceptionally(ex);
-			}
-		}, WAIT_THREAD_NAME);
-		thread.setDaemon(true);
-		thread.start();
-		return release;
-	}
-
-	/**
-	 * Wait for the release, at most the given time: past it, the caller tries again anyway,
-	 * in case the path now names another file than the one waited on. A file that cannot be
-	 * waited on (one this user may not open) is tried again after a short pause instead.
-	 */
-	private static void awaitAtMost(CompletableFuture<Void> release, long nanos, Path path) {
-		try {
-			release.get(nanos, TimeUnit.NANOSECONDS);
-		}
-		catch (TimeoutException ex) {
-			// try again: the wait timeout, a log line, or another file at the path
-		}
-		catch (ExecutionException ex) {
-			logger.debug("Cannot wait on pid file " + path + " in the kernel; trying again shortly", ex.getCause());
-			sleep(WAIT_RETRY_INTERVAL, path);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while waiting for pid file " + path, ex);
-		}
-	}
-
-	private static void sleep(Duration duration, Path path) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while waiting for pid file " + path, ex);
-		}
-	}
-
 	private @Nullable ApplicationPidFile acquire(PidFileSettings settings) {
 		try {
 			return ApplicationPidFile.acquire(settings.path());
 		}
 		catch (UnsupportedPlatformException ex) {
 			if (settings.explicitPath()) {
-				throw PidFileStartupException.of(ex, settings.alreadyRunningExitCode());
+				throw PidFileStartupException.of(ex, settings.mode().alreadyRunningExitCode());
 			}
 			logger.warn("Starting without a pid file: " + ex.getMessage() + ". Set " + PidFileSettings.PATH_PROPERTY
 					+ " to make this an error, or " + PREFIX + ".enabled=false to silence this warning");
 			return null;
 		}
 		catch (PidFileException ex) {
-			throw PidFileStartupException.of(ex, settings.alreadyRunningExitCode());
+			throw PidFileStartupException.of(ex, settings.mode().alreadyRunningExitCode());
+		}
+	}
+
+	/** One try of a standby: the lock, or why not. */
+	private static PidFile take(PidFileSettings settings) {
+		try {
+			return PidFile.acquire(settings.path());
+		}
+		catch (PidFileException ex) {
+			throw PidFileStartupException.of(ex, settings.mode().alreadyRunningExitCode());
 		}
 	}
 
 	private void register(ConfigurableApplicationContext context, ApplicationPidFile pidFile,
-			PidFileSettings settings, ReleaseOnShutdown releaseOnShutdown) {
-		context.addApplicationListener(new ReleaseOnStartupFailure(context, releaseOnShutdown));
+			PidFileSettings settings, ReleaseOnShutdown releaseOnShutdown, PidFileGuard guard) {
+		Runnable release = () -> {
+			guard.close();
+			releaseOnShutdown.releaseNow();
+		};
+		context.addApplicationListener(new ReleaseOnStartupFailure(context, release));
 		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
 		if (!(beanFactory instanceof DefaultSingletonBeanRegistry registry)) {
-			releaseOnShutdown.releaseNow();
+			release.run();
 			throw new IllegalStateException("Cannot register pid file " + pidFile.getPath()
 					+ " for destruction: unexpected bean factory " + beanFactory.getClass().getName());
 		}
 		beanFactory.registerSingleton(ApplicationPidFile.BEAN_NAME, pidFile);
-		registry.registerDisposableBean(ApplicationPidFile.BEAN_NAME, releaseOnShutdown::releaseNow);
+		registry.registerDisposableBean(ApplicationPidFile.BEAN_NAME, release::run);
 		if (settings.watchdogEnabled()) {
-			PidFileWatchdog watchdog = new PidFileWatchdog(pidFile, settings.checkInterval(), context);
+			PidFileWatchdog watchdog = new PidFileWatchdog(pidFile, settings.checkInterval(), guard);
 			beanFactory.registerSingleton(PidFileWatchdog.BEAN_NAME, watchdog);
 			registry.registerDisposableBean(PidFileWatchdog.BEAN_NAME, watchdog::stop);
 		}
@@ -270,18 +206,18 @@ class PidFileApplicationContextInitializer
 
 		private final ConfigurableApplicationContext context;
 
-		private final ReleaseOnShutdown releaseOnShutdown;
+		private final Runnable release;
 
-		ReleaseOnStartupFailure(ConfigurableApplicationContext context, ReleaseOnShutdown releaseOnShutdown) {
+		ReleaseOnStartupFailure(ConfigurableApplicationContext context, Runnable release) {
 			this.context = context;
-			this.releaseOnShutdown = releaseOnShutdown;
+			this.release = release;
 		}
 
 		@Override
 		public void onApplicationEvent(ApplicationFailedEvent event) {
 			// a failed child context's event reaches its parent's listeners too
 			if (event.getApplicationContext() == this.context) {
-				this.releaseOnShutdown.releaseNow();
+				this.release.run();
 			}
 		}
 
@@ -315,6 +251,17 @@ class PidFileApplicationContextInitializer
 			Assert.state(!this.shutDown, "The JVM is shutting down: the pid file was not locked");
 			this.pidFile = acquisition.get();
 			return this.pidFile;
+		}
+
+		/**
+		 * A standby's try: the lock, taken and held by the pid file bean under this monitor,
+		 * so that a shutdown either releases it or comes first and leaves nothing taken.
+		 */
+		synchronized PidFile adopt(ApplicationPidFile pidFile, Supplier<PidFile> attempt) {
+			Assert.state(!this.shutDown, "The JVM is shutting down: the pid file was not locked");
+			PidFile taken = attempt.get();
+			Assert.state(pidFile.adopt(taken), "The context is closed: the pid file was let go");
+			return taken;
 		}
 
 		@Override

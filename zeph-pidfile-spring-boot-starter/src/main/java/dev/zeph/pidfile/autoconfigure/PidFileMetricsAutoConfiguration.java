@@ -6,16 +6,14 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
- * {@link EnableAutoConfiguration Auto-configuration} for the guards' meters (the pid file's
- * {@link PidFileMetrics}, the cluster lock's {@link ClusterLockMetrics}), where Micrometer is present and a meter registry is configured, as with
- * Actuator. Without Micrometer no class of it is loaded: the condition on its class is read
+ * {@link EnableAutoConfiguration Auto-configuration} for the pid file's meters
+ * ({@link PidFileMetrics}), where Micrometer is present and a meter registry is configured, as
+ * with Actuator. Without Micrometer no class of it is loaded: the condition on its class is read
  * from this class's bytes, and nothing else refers to it.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -32,23 +30,6 @@ public final class PidFileMetricsAutoConfiguration {
 	@ConditionalOnPidFileGuard
 	PidFileMetrics pidFileMetrics(ObjectProvider<ApplicationPidFile> pidFile) {
 		return new PidFileMetrics(pidFile.getIfAvailable());
-	}
-
-	/**
-	 * The cluster lock's meters, under the same names: read only where the cluster module is
-	 * present, so that the starter runs without it.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "dev.zeph.pidfile.cluster.ClusterLock")
-	@ConditionalOnBooleanProperty(ClusterLockApplicationContextInitializer.ENABLED_PROPERTY)
-	static class ClusterLockMetricsConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		ClusterLockMetrics clusterLockMetrics(ObjectProvider<ApplicationClusterLock> lock) {
-			return new ClusterLockMetrics(lock.getIfAvailable());
-		}
-
 	}
 
 }

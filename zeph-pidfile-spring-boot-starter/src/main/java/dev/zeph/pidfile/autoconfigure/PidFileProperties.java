@@ -35,9 +35,11 @@ public class PidFileProperties {
 
 	/**
 	 * How often the watchdog checks that the path still names the locked file, re-creating
-	 * it when it was deleted. 0 turns the watchdog off.
+	 * it when it was deleted. Defaults to 10s, and to 1s in standby mode, where it bounds how
+	 * long the work of two instances may overlap after the file was replaced. 0 turns the
+	 * watchdog off (not in standby mode).
 	 */
-	private Duration checkInterval = Duration.ofSeconds(10);
+	private @Nullable Duration checkInterval;
 
 	/**
 	 * Exit code of a start refused because another instance holds the lock, when the failure
@@ -47,7 +49,9 @@ public class PidFileProperties {
 
 	/**
 	 * What a start does when another instance holds a lock (the pid file's or the cluster
-	 * lock): 'refuse' stops it before any bean exists; 'wait' waits for the lock, then starts.
+	 * lock): 'refuse' stops it before any bean exists; 'wait' waits for the lock, then starts;
+	 * 'standby' starts and serves, and runs the @ActiveInstanceOnly work only once it holds
+	 * the lock, waiting for it in the background.
 	 */
 	private Mode mode = Mode.REFUSE;
 
@@ -60,9 +64,11 @@ public class PidFileProperties {
 	/**
 	 * What to do when a lock (the pid file's or the cluster lock) is lost while running:
 	 * 'exit' closes the application and exits with code 70, so that a supervisor restarts
-	 * it (it then waits or is refused); 'keep-running' only reports it (event, health, log).
+	 * it (it then waits or is refused); 'keep-running' only reports it (event, health, log);
+	 * 'standby', in standby mode, stops the singleton work and waits for the lock again.
+	 * Defaults to 'standby' in standby mode, else 'exit'.
 	 */
-	private OnLoss onLoss = OnLoss.EXIT;
+	private @Nullable OnLoss onLoss;
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -80,11 +86,11 @@ public class PidFileProperties {
 		this.path = path;
 	}
 
-	public Duration getCheckInterval() {
+	public @Nullable Duration getCheckInterval() {
 		return this.checkInterval;
 	}
 
-	public void setCheckInterval(Duration checkInterval) {
+	public void setCheckInterval(@Nullable Duration checkInterval) {
 		this.checkInterval = checkInterval;
 	}
 
@@ -112,11 +118,11 @@ public class PidFileProperties {
 		this.waitTimeout = waitTimeout;
 	}
 
-	public OnLoss getOnLoss() {
+	public @Nullable OnLoss getOnLoss() {
 		return this.onLoss;
 	}
 
-	public void setOnLoss(OnLoss onLoss) {
+	public void setOnLoss(@Nullable OnLoss onLoss) {
 		this.onLoss = onLoss;
 	}
 
@@ -129,7 +135,10 @@ public class PidFileProperties {
 		REFUSE,
 
 		/** Wait for the lock, then go on with the start: a cold standby. */
-		WAIT
+		WAIT,
+
+		/** Start and serve, and run the singleton work only while holding the lock: a hot standby. */
+		STANDBY
 
 	}
 
@@ -142,7 +151,10 @@ public class PidFileProperties {
 		EXIT,
 
 		/** Report the loss (event, health, log) and keep running. */
-		KEEP_RUNNING
+		KEEP_RUNNING,
+
+		/** In standby mode: stop the singleton work and wait for the lock again. */
+		STANDBY
 
 	}
 

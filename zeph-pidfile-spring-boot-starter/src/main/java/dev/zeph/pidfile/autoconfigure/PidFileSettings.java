@@ -21,20 +21,18 @@ import org.springframework.util.StringUtils;
  * @param path the pid file, absolute
  * @param explicitPath whether {@code zeph.pidfile.path} was set, rather than defaulted
  * @param checkInterval the watchdog's interval; zero when it is off
- * @param alreadyRunningExitCode the exit code of a start refused as already running
- * @param mode whether a start refuses or waits when another instance holds a lock
- * @param waitTimeout in wait mode, how long to wait; zero for ever
+ * @param mode what a start does when another instance holds the lock, and what a loss does
  */
-record PidFileSettings(Path path, boolean explicitPath, Duration checkInterval, int alreadyRunningExitCode,
-		PidFileProperties.Mode mode, Duration waitTimeout) {
-
-	static final String WAIT_TIMEOUT_PROPERTY = "zeph.pidfile.wait-timeout";
+record PidFileSettings(Path path, boolean explicitPath, Duration checkInterval, GuardMode mode) {
 
 	static final String PATH_PROPERTY = "zeph.pidfile.path";
 
 	static final String CHECK_INTERVAL_PROPERTY = "zeph.pidfile.check-interval";
 
-	static final String ALREADY_RUNNING_EXIT_CODE_PROPERTY = "zeph.pidfile.already-running-exit-code";
+	/** The watchdog's interval in standby mode, where it bounds how long two instances' work may overlap. */
+	static final Duration STANDBY_CHECK_INTERVAL = Duration.ofSeconds(1);
+
+	private static final Duration CHECK_INTERVAL = Duration.ofSeconds(10);
 
 	private static final Log logger = LogFactory.getLog(PidFileSettings.class);
 
@@ -47,36 +45,25 @@ record PidFileSettings(Path path, boolean explicitPath, Duration checkInterval, 
 	 * @return the settings
 	 */
 	static PidFileSettings of(PidFileProperties properties, Environment environment, boolean testContext) {
+		GuardMode mode = GuardMode.of(properties);
 		Duration checkInterval = properties.getCheckInterval();
+		if (checkInterval == null) {
+			checkInterval = mode.standby() ? STANDBY_CHECK_INTERVAL : CHECK_INTERVAL;
+		}
 		if (checkInterval.isNegative()) {
 			throw new InvalidConfigurationPropertyValueException(CHECK_INTERVAL_PROPERTY, checkInterval,
 					"The interval must not be negative; 0 turns the watchdog off.");
 		}
-		checkRefusalAndWait(properties);
+		if (checkInterval.isZero() && mode.standby()) {
+			throw new InvalidConfigurationPropertyValueException(CHECK_INTERVAL_PROPERTY, checkInterval,
+					"In standby mode the watchdog bounds how long an active instance whose pid file was deleted or"
+							+ " replaced goes on before it notices, and the takeover grace covers it: it cannot be off.");
+		}
 		String configuredPath = properties.getPath();
 		Path path = (configuredPath != null) ? parse(configuredPath)
 				: testContext ? DefaultPidFilePath.resolveForTestContext(environment)
 						: DefaultPidFilePath.resolve(environment);
-		return new PidFileSettings(path.toAbsolutePath(), configuredPath != null, checkInterval,
-				properties.getAlreadyRunningExitCode(), properties.getMode(), properties.getWaitTimeout());
-	}
-
-	/**
-	 * Check the properties that the cluster lock shares with the pid file, whether or not the
-	 * pid file is on: the exit code of a refused start, and the wait timeout.
-	 * @param properties the bound properties
-	 */
-	static void checkRefusalAndWait(PidFileProperties properties) {
-		int exitCode = properties.getAlreadyRunningExitCode();
-		if (exitCode < 1 || exitCode > 255) {
-			throw new InvalidConfigurationPropertyValueException(ALREADY_RUNNING_EXIT_CODE_PROPERTY, exitCode,
-					"An exit code must be between 1 and 255: 0 would report success, and a shell keeps only the low 8 bits.");
-		}
-		Duration waitTimeout = properties.getWaitTimeout();
-		if (waitTimeout.isNegative()) {
-			throw new InvalidConfigurationPropertyValueException(WAIT_TIMEOUT_PROPERTY, waitTimeout,
-					"The timeout must not be negative; 0 waits for ever.");
-		}
+		return new PidFileSettings(path.toAbsolutePath(), configuredPath != null, checkInterval, mode);
 	}
 
 	/**
@@ -115,10 +102,6 @@ record PidFileSettings(Path path, boolean explicitPath, Duration checkInterval, 
 					+ " file and will not exclude this one: set an absolute path.");
 		}
 		return path;
-	}
-
-	boolean waits() {
-		return this.mode == PidFileProperties.Mode.WAIT;
 	}
 
 	boolean watchdogEnabled() {

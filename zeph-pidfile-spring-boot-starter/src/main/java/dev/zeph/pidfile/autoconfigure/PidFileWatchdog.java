@@ -10,7 +10,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -40,16 +39,16 @@ public final class PidFileWatchdog implements SmartLifecycle {
 
 	private final Duration interval;
 
-	private final ApplicationEventPublisher eventPublisher;
+	private final Listener listener;
 
 	private @Nullable ScheduledExecutorService executor;
 
 	private volatile boolean lost;
 
-	PidFileWatchdog(ApplicationPidFile pidFile, Duration interval, ApplicationEventPublisher eventPublisher) {
+	PidFileWatchdog(ApplicationPidFile pidFile, Duration interval, Listener listener) {
 		this.pidFile = pidFile;
 		this.interval = interval;
-		this.eventPublisher = eventPublisher;
+		this.listener = listener;
 	}
 
 	@Override
@@ -109,6 +108,7 @@ public final class PidFileWatchdog implements SmartLifecycle {
 	}
 
 	private void recovered(OwnershipCheck check) {
+		boolean wasLost = this.lost;
 		this.lost = false;
 		String what = switch (check.seen()) {
 			case DELETED -> "was deleted";
@@ -117,6 +117,9 @@ public final class PidFileWatchdog implements SmartLifecycle {
 		};
 		logger.warn("Pid file " + this.pidFile.getPath() + " " + what + "; locked the path again (PID "
 				+ this.pidFile.getPid() + ")");
+		if (wasLost) {
+			this.listener.recovered();
+		}
 	}
 
 	private void lost(OwnershipCheck check) {
@@ -130,8 +133,26 @@ public final class PidFileWatchdog implements SmartLifecycle {
 						+ " and cannot be locked again, so another instance may be running";
 		logger.error("Lost pid file " + this.pidFile.getPath() + " (PID " + this.pidFile.getPid() + "): " + why + ". "
 				+ check.detail());
-		this.eventPublisher
-			.publishEvent(new PidFileLockLostEvent(this.pidFile, check.seen(), check.pid(), check.detail()));
+		this.listener.lost(new PidFileLockLostEvent(this.pidFile, check.seen(), check.pid(), check.detail()));
+	}
+
+	/**
+	 * Told of the losses a check finds, and of the path being taken back after one.
+	 */
+	interface Listener {
+
+		/**
+		 * The path could not be taken back: the lock is lost.
+		 * @param event what was lost, to publish
+		 */
+		void lost(PidFileLockLostEvent event);
+
+		/**
+		 * The path is this application's again after a loss.
+		 */
+		default void recovered() {
+		}
+
 	}
 
 }

@@ -338,10 +338,7 @@ class PidFileApplicationContextInitializerTests {
 	}
 
 	static SpringApplication application(Class<?> configuration) {
-		SpringApplication application = new SpringApplication(configuration);
-		application.setWebApplicationType(WebApplicationType.NONE);
-		application.setRegisterShutdownHook(false);
-		return application;
+		return TestGuards.application(configuration);
 	}
 
 	@Configuration(proxyBeanMethods = false)

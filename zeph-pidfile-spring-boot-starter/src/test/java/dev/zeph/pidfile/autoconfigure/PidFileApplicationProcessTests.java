@@ -292,7 +292,7 @@ class PidFileApplicationProcessTests {
 		try (LoggedProcess application = start("app.log", List.of("-Xlog:class+load=info"),
 				"--zeph.pidfile.path=" + this.temp.resolve("app.pid"), "--test.exit-after-start=true")) {
 			assertThat(application.awaitExit()).isZero();
-			assertThat(application.output()).contains("dev.zeph.pidfile.autoconfigure.ClusterLockConnectionListener")
+			assertThat(application.output()).contains("dev.zeph.pidfile.autoconfigure.cluster.ClusterLockConnectionListener")
 				.doesNotContain("] org.postgresql.")
 				.doesNotContain("] dev.zeph.pidfile.cluster.ClusterLockConnection ");
 		}

@@ -53,12 +53,12 @@ class PidFileMetricsAutoConfigurationTests {
 	void metersShouldReportTheLockHeldAndHowLongItTookAtStartup() {
 		contextRunner().run((context) -> {
 			MeterRegistry registry = bind(context.getBean(PidFileMetrics.class));
-			assertThat(meter(registry, PidFileMetrics.HELD).gauge().value()).isEqualTo(1);
-			assertThat(meter(registry, PidFileMetrics.ACQUISITION_TIME).timeGauge().value())
+			assertThat(meter(registry, LockMeters.HELD).gauge().value()).isEqualTo(1);
+			assertThat(meter(registry, LockMeters.ACQUISITION_TIME).timeGauge().value())
 				.isPositive()
 				.isEqualTo(context.getBean(ApplicationPidFile.class).getAcquisitionTime().toNanos() / 1e9);
 			assertThat(meter(registry, PidFileMetrics.HEALED).functionCounter().count()).isZero();
-			assertThat(meter(registry, PidFileMetrics.LOST).functionCounter().count()).isZero();
+			assertThat(meter(registry, LockMeters.LOST).functionCounter().count()).isZero();
 		});
 	}
 
@@ -68,11 +68,11 @@ class PidFileMetricsAutoConfigurationTests {
 			MeterRegistry registry = bind(context.getBean(PidFileMetrics.class));
 			ApplicationPidFile pidFile = context.getBean(ApplicationPidFile.class);
 			Files.delete(path());
-			assertThat(meter(registry, PidFileMetrics.HELD).gauge().value()).isZero();
+			assertThat(meter(registry, LockMeters.HELD).gauge().value()).isZero();
 			assertThat(pidFile.check().outcome()).isEqualTo(OwnershipCheck.Outcome.RECOVERED);
 			assertThat(meter(registry, PidFileMetrics.HEALED).functionCounter().count()).isEqualTo(1);
-			assertThat(meter(registry, PidFileMetrics.HELD).gauge().value()).isEqualTo(1);
-			assertThat(meter(registry, PidFileMetrics.LOST).functionCounter().count()).isZero();
+			assertThat(meter(registry, LockMeters.HELD).gauge().value()).isEqualTo(1);
+			assertThat(meter(registry, LockMeters.LOST).functionCounter().count()).isZero();
 		});
 	}
 
@@ -86,8 +86,8 @@ class PidFileMetricsAutoConfigurationTests {
 			Files.move(other, path(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 			assertThat(pidFile.check().outcome()).isEqualTo(OwnershipCheck.Outcome.LOST);
 			assertThat(pidFile.check().outcome()).isEqualTo(OwnershipCheck.Outcome.LOST);
-			assertThat(meter(registry, PidFileMetrics.LOST).functionCounter().count()).isEqualTo(1);
-			assertThat(meter(registry, PidFileMetrics.HELD).gauge().value()).isZero();
+			assertThat(meter(registry, LockMeters.LOST).functionCounter().count()).isEqualTo(1);
+			assertThat(meter(registry, LockMeters.HELD).gauge().value()).isZero();
 			assertThat(meter(registry, PidFileMetrics.HEALED).functionCounter().count()).isZero();
 		});
 	}
@@ -150,7 +150,7 @@ class PidFileMetricsAutoConfigurationTests {
 	}
 
 	private RequiredSearch meter(MeterRegistry registry, String name) {
-		return registry.get(name).tag(PidFileMetrics.GUARD_TAG, "pidfile").tag(PidFileMetrics.LOCK_TAG,
+		return registry.get(name).tag(LockMeters.GUARD_TAG, "pidfile").tag(LockMeters.LOCK_TAG,
 				path().toString());
 	}
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import dev.zeph.pidfile.PidFile;
 import dev.zeph.pidfile.PidFileStatus;
+import dev.zeph.pidfile.autoconfigure.cluster.ApplicationClusterLock;
 import dev.zeph.pidfile.autoconfigure.health.TestHealth;
 import dev.zeph.pidfile.autoconfigure.testapp.PidFileTestApplication;
 import dev.zeph.pidfile.testsupport.Flock;

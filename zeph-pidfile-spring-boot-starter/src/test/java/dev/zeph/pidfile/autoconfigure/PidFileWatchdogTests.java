@@ -156,7 +156,7 @@ class PidFileWatchdogTests {
 
 	private PidFileWatchdog watchdog(Path path) throws Exception {
 		this.pidFile = ApplicationPidFile.acquire(path);
-		return new PidFileWatchdog(this.pidFile, Duration.ofHours(1), this.events::add);
+		return new PidFileWatchdog(this.pidFile, Duration.ofHours(1), (PidFileWatchdog.Listener) this.events::add);
 	}
 
 }

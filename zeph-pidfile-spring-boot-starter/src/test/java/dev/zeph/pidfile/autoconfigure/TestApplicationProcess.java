@@ -13,22 +13,22 @@ import dev.zeph.pidfile.testsupport.LoggedProcess;
  * {@link PidFileTestApplication} started in a child JVM with this JVM's class path, its
  * output going to a file that the test can read while it runs.
  */
-final class TestApplicationProcess {
+public final class TestApplicationProcess {
 
 	private TestApplicationProcess() {
 	}
 
-	static LoggedProcess start(Path output, List<String> jvmOptions, String... args) throws IOException {
+	public static LoggedProcess start(Path output, List<String> jvmOptions, String... args) throws IOException {
 		return start(output, Path.of("").toAbsolutePath(), System.getProperty("java.class.path"), List.of(),
 				jvmOptions, args);
 	}
 
-	static LoggedProcess start(Path output, Path workDirectory, List<String> jvmOptions, String... args)
+	public static LoggedProcess start(Path output, Path workDirectory, List<String> jvmOptions, String... args)
 			throws IOException {
 		return start(output, workDirectory, System.getProperty("java.class.path"), List.of(), jvmOptions, args);
 	}
 
-	static LoggedProcess start(Path output, String classPath, List<String> jvmOptions, String... args)
+	public static LoggedProcess start(Path output, String classPath, List<String> jvmOptions, String... args)
 			throws IOException {
 		return start(output, Path.of("").toAbsolutePath(), classPath, List.of(), jvmOptions, args);
 	}
@@ -37,13 +37,13 @@ final class TestApplicationProcess {
 	 * Start the application through a launcher, such as {@code unshare}, that runs the
 	 * command after it.
 	 */
-	static LoggedProcess start(Path output, List<String> launcher, List<String> jvmOptions, String... args)
+	public static LoggedProcess start(Path output, List<String> launcher, List<String> jvmOptions, String... args)
 			throws IOException {
 		return start(output, Path.of("").toAbsolutePath(), System.getProperty("java.class.path"), launcher,
 				jvmOptions, args);
 	}
 
-	static LoggedProcess start(Path output, Path workDirectory, String classPath, List<String> launcher,
+	public static LoggedProcess start(Path output, Path workDirectory, String classPath, List<String> launcher,
 			List<String> jvmOptions, String... args) throws IOException {
 		List<String> options = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1"));
 		options.addAll(jvmOptions);

@@ -5,6 +5,8 @@ import java.time.Duration;
 
 import dev.zeph.pidfile.PidFileException;
 
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -28,7 +30,15 @@ public final class TestGuards {
 
 	public static PidFileWatchdog watchdog(ApplicationPidFile pidFile, Duration interval,
 			ApplicationEventPublisher eventPublisher) {
-		return new PidFileWatchdog(pidFile, interval, eventPublisher);
+		return new PidFileWatchdog(pidFile, interval, (PidFileWatchdog.Listener) eventPublisher::publishEvent);
+	}
+
+	/** An application that runs no web server and registers no shutdown hook, for one test. */
+	public static SpringApplication application(Class<?> configuration) {
+		SpringApplication application = new SpringApplication(configuration);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.setRegisterShutdownHook(false);
+		return application;
 	}
 
 	public static ApplicationContextInitializer<ConfigurableApplicationContext> pidFileInitializer() {

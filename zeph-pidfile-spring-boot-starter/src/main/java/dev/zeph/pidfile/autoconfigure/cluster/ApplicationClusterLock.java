@@ -1,14 +1,18 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.cluster;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.zeph.pidfile.cluster.ClusterLock;
 import dev.zeph.pidfile.cluster.HolderIdentity;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The cluster lock this application holds, registered as the bean {@value #BEAN_NAME} before
- * the context is refreshed. Work that must run on one instance of the fleet at a time checks
+ * The cluster lock of this application, registered as the bean {@value #BEAN_NAME} before
+ * the context is refreshed. It stands for each tenure in turn: in standby mode an instance
+ * may wait for the lock, hold it, lose it and wait again, and this bean then says what holds
+ * now. Singleton work is best marked {@code @ActiveInstanceOnly}; work that asks itself checks
  * {@link #isActive()} before it starts.
  */
 public final class ApplicationClusterLock {
@@ -16,16 +20,46 @@ public final class ApplicationClusterLock {
 	/** The name of the singleton bean. */
 	public static final String BEAN_NAME = "zephClusterLock";
 
-	private final ClusterLock lock;
-
 	private final String name;
 
-	private final Duration acquisitionTime;
+	private volatile String database;
 
-	ApplicationClusterLock(ClusterLock lock, String name, Duration acquisitionTime) {
-		this.lock = lock;
+	private volatile @Nullable ClusterLock lock;
+
+	private volatile Duration acquisitionTime = Duration.ZERO;
+
+	private final AtomicLong losses = new AtomicLong();
+
+	ApplicationClusterLock(String name, String database) {
 		this.name = name;
+		this.database = database;
+	}
+
+	/**
+	 * Stand for a new tenure.
+	 * @param lock the lock just taken
+	 * @param acquisitionTime how long taking it took, waiting included
+	 */
+	void held(ClusterLock lock, Duration acquisitionTime) {
+		this.lock = lock;
+		this.database = lock.getDatabase();
 		this.acquisitionTime = acquisitionTime;
+	}
+
+	@Nullable ClusterLock current() {
+		return this.lock;
+	}
+
+	void lost() {
+		this.losses.incrementAndGet();
+	}
+
+	/**
+	 * How many times the lock was lost: each tenure's loss counts once.
+	 * @return the count
+	 */
+	long getLosses() {
+		return this.losses.get();
 	}
 
 	/**
@@ -34,7 +68,8 @@ public final class ApplicationClusterLock {
 	 * @return whether work may run here
 	 */
 	public boolean isActive() {
-		return this.lock.isActive();
+		ClusterLock lock = this.lock;
+		return lock != null && lock.isActive();
 	}
 
 	/**
@@ -43,7 +78,8 @@ public final class ApplicationClusterLock {
 	 * @return whether it holds the lock
 	 */
 	public boolean isHeld() {
-		return this.lock.isHeld();
+		ClusterLock lock = this.lock;
+		return lock != null && lock.isHeld();
 	}
 
 	/**
@@ -59,51 +95,55 @@ public final class ApplicationClusterLock {
 	 * @return the database
 	 */
 	public String getDatabase() {
-		return this.lock.getDatabase();
+		return this.database;
 	}
 
 	/**
-	 * This instance as the other instances see it: host, pid, and since when it holds the lock.
-	 * @return the identity
+	 * This instance as the other instances see it while it holds the lock: host, pid, and
+	 * since when it holds it.
+	 * @return the identity of the current or last tenure, or {@code null} for an instance
+	 * that has stood by since it started
 	 */
-	public HolderIdentity getIdentity() {
-		return this.lock.getIdentity();
+	public @Nullable HolderIdentity getIdentity() {
+		ClusterLock lock = this.lock;
+		return (lock != null) ? lock.getIdentity() : null;
 	}
 
 	/**
 	 * The server process of the lock's session.
-	 * @return its pid on the database server
+	 * @return its pid on the database server, or 0 for an instance that has stood by since
+	 * it started
 	 */
 	public long getBackendPid() {
-		return this.lock.getBackendPid();
+		ClusterLock lock = this.lock;
+		return (lock != null) ? lock.getBackendPid() : 0;
 	}
 
 	/**
 	 * How long ago the last good heartbeat began.
-	 * @return the age
+	 * @return the age, or {@code null} for an instance that has stood by since it started
 	 */
-	public Duration getLastHeartbeatAge() {
-		return this.lock.getLastHeartbeatAge();
+	public @Nullable Duration getLastHeartbeatAge() {
+		ClusterLock lock = this.lock;
+		return (lock != null) ? lock.getLastHeartbeatAge() : null;
 	}
 
 	/**
-	 * Why the lock was lost, if it was.
+	 * Why the lock of the current or last tenure was lost, if it was.
 	 * @return the reason
 	 */
 	public Optional<String> getLossReason() {
-		return this.lock.getLossReason();
+		ClusterLock lock = this.lock;
+		return (lock != null) ? lock.getLossReason() : Optional.empty();
 	}
 
 	/**
-	 * How long taking the lock took at startup, waiting for it included.
+	 * How long taking the lock took, waiting for it included: at start-up, or for the
+	 * current tenure.
 	 * @return the duration
 	 */
 	Duration getAcquisitionTime() {
 		return this.acquisitionTime;
-	}
-
-	void close() {
-		this.lock.close();
 	}
 
 	@Override

@@ -1,11 +1,11 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.cluster;
 
 import org.springframework.context.ApplicationEvent;
 
 /**
  * Published when this instance becomes the active one of the fleet: it holds the cluster lock
  * and the takeover grace has passed. Published on a thread of its own
- * ({@code zeph-cluster-lock-events}), never the heartbeat's, in order with the loss; at the
+ * ({@code zeph-active-instance-events}), never the heartbeat's, in order with the loss; at the
  * end of the context's refresh when the instance became active before the refresh ended, so
  * that {@code @EventListener} methods, registered at that end, see it.
  */

@@ -1,5 +1,8 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.cluster;
 
+import dev.zeph.pidfile.autoconfigure.GuardMode;
+import dev.zeph.pidfile.autoconfigure.PidFileActivation;
+import dev.zeph.pidfile.autoconfigure.PidFileProperties;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.Binder;
@@ -41,8 +44,7 @@ class ClusterLockApplicationContextInitializer
 			.orElseGet(ClusterLockProperties::new);
 		PidFileProperties pidFileProperties = binder.bind("zeph.pidfile", PidFileProperties.class)
 			.orElseGet(PidFileProperties::new);
-		PidFileSettings.checkRefusalAndWait(pidFileProperties);
-		ClusterGuard.start(context, properties, pidFileProperties);
+		ClusterGuard.start(context, properties, GuardMode.of(pidFileProperties));
 	}
 
 	/**
@@ -60,9 +62,10 @@ class ClusterLockApplicationContextInitializer
 		return ClassUtils.isPresent(CLUSTER_LOCK_CLASS, classLoader);
 	}
 
+	/** Right after the pid file's initializer. */
 	@Override
 	public int getOrder() {
-		return PidFileApplicationContextInitializer.ORDER + 1;
+		return Ordered.HIGHEST_PRECEDENCE + 11;
 	}
 
 }

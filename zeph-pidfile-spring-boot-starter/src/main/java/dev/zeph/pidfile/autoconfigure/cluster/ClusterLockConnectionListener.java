@@ -1,4 +1,4 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.cluster;
 
 import org.jspecify.annotations.Nullable;
 
@@ -37,7 +37,7 @@ class ClusterLockConnectionListener implements ApplicationListener<SpringApplica
 	public void onApplicationEvent(SpringApplicationEvent event) {
 		if (event instanceof ApplicationStartingEvent starting && isRequestedBeforeConfiguration(starting.getArgs())
 				&& ClusterLockApplicationContextInitializer.isAvailable(event.getSpringApplication().getClassLoader())) {
-			this.starting = ClusterGuard.connectStarting(starting.getArgs());
+			this.starting = ClusterLockSessions.connectStarting(starting.getArgs());
 		}
 		else if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
 			ConfigurableEnvironment environment = prepared.getEnvironment();
@@ -45,21 +45,21 @@ class ClusterLockConnectionListener implements ApplicationListener<SpringApplica
 			this.starting = null;
 			if (ClusterLockApplicationContextInitializer.isEnabled(environment)
 					&& ClusterLockApplicationContextInitializer.isAvailable(event.getSpringApplication().getClassLoader())
-					&& ClusterGuard.connectEarly(environment, starting)) {
+					&& ClusterLockSessions.connectEarly(environment, starting)) {
 				this.opened = environment;
 			}
 			else if (starting != null) {
-				ClusterGuard.close(starting);
+				ClusterLockSessions.close(starting);
 			}
 		}
 		else if (event instanceof ApplicationContextInitializedEvent || event instanceof ApplicationFailedEvent) {
 			if (this.starting != null) {
 				// failed before the environment was prepared
-				ClusterGuard.close(this.starting);
+				ClusterLockSessions.close(this.starting);
 				this.starting = null;
 			}
 			if (this.opened != null) {
-				ClusterGuard.closeEarly(this.opened);
+				ClusterLockSessions.closeEarly(this.opened);
 				this.opened = null;
 			}
 		}

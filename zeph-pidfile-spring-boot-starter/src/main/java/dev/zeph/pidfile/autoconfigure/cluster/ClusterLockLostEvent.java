@@ -1,4 +1,7 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.cluster;
+
+import dev.zeph.pidfile.autoconfigure.LockLostEvent;
+import dev.zeph.pidfile.standby.ActiveInstance;
 
 import org.springframework.context.ApplicationEvent;
 
@@ -7,12 +10,13 @@ import org.springframework.context.ApplicationEvent;
  * server restart, a network gone silent) or stopped holding the lock, or its heartbeat missed
  * its deadline. The instance is no longer active from that moment; with
  * {@code zeph.pidfile.on-loss=exit}, the default, the application then closes and exits
- * with 70. Published on a thread of its own ({@code zeph-cluster-lock-events}), never the
- * heartbeat's, in order with the activation. A loss before the end of the context's refresh
- * is published at that end with {@code keep-running}; with {@code exit} it fails the start
- * there, with 70, and the application never becomes ready.
+ * with 70; in standby mode it stands by again. Published once the singleton work has stopped,
+ * on a thread of its own ({@code zeph-active-instance-events}), never the heartbeat's, in order
+ * with the activation. A loss before the end of the context's refresh is published at that end
+ * with {@code keep-running}; with {@code exit} it fails the start there, with 70, and the
+ * application never becomes ready.
  */
-public final class ClusterLockLostEvent extends ApplicationEvent implements LockLostEvent {
+public final class ClusterLockLostEvent extends ApplicationEvent implements LockLostEvent, ActiveInstance.StartFailure {
 
 	private static final long serialVersionUID = 1L;
 
@@ -45,6 +49,15 @@ public final class ClusterLockLostEvent extends ApplicationEvent implements Lock
 	@Override
 	public String describeLock() {
 		return "cluster lock '" + getSource().getName() + "'";
+	}
+
+	/**
+	 * A loss before the end of the refresh fails the start with the exit code of a loss, in a
+	 * mode that exits on loss.
+	 */
+	@Override
+	public RuntimeException startFailure() {
+		return ClusterLockStartupException.lost(getSource().getName(), getSource().getDatabase(), this.reason);
 	}
 
 	@Override

@@ -1,4 +1,4 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.cluster;
 
 import java.time.Duration;
 

@@ -1,5 +1,6 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.cluster;
 
+import dev.zeph.pidfile.autoconfigure.ExitOnLockLoss;
 import dev.zeph.pidfile.cluster.ClusterLockException;
 import dev.zeph.pidfile.cluster.ClusterLockHeldException;
 

@@ -1,6 +1,6 @@
 package dev.zeph.pidfile.autoconfigure.diagnostics;
 
-import dev.zeph.pidfile.autoconfigure.ClusterLockStartupException;
+import dev.zeph.pidfile.autoconfigure.cluster.ClusterLockStartupException;
 import dev.zeph.pidfile.cluster.ClusterLockHeldException;
 import dev.zeph.pidfile.cluster.ClusterLockUnavailableException;
 

@@ -1,7 +1,8 @@
 package dev.zeph.pidfile.autoconfigure.health;
 
-import dev.zeph.pidfile.autoconfigure.ApplicationClusterLock;
+import dev.zeph.pidfile.autoconfigure.cluster.ApplicationClusterLock;
 import dev.zeph.pidfile.cluster.ClusterLock;
+import dev.zeph.pidfile.standby.ActiveInstance;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -29,8 +30,9 @@ public final class ClusterLockHealthContributorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "clusterLockHealthIndicator")
-	ClusterLockHealthIndicator clusterLockHealthIndicator(ObjectProvider<ApplicationClusterLock> lock) {
-		return new ClusterLockHealthIndicator(lock.getIfAvailable());
+	ClusterLockHealthIndicator clusterLockHealthIndicator(ObjectProvider<ApplicationClusterLock> lock,
+			ObjectProvider<ActiveInstance> instance) {
+		return new ClusterLockHealthIndicator(lock.getIfAvailable(), instance.getIfAvailable());
 	}
 
 }

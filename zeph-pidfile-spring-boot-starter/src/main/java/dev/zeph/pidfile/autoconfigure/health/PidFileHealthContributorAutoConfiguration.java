@@ -3,6 +3,7 @@ package dev.zeph.pidfile.autoconfigure.health;
 import dev.zeph.pidfile.autoconfigure.ApplicationPidFile;
 import dev.zeph.pidfile.autoconfigure.ConditionalOnPidFileGuard;
 import dev.zeph.pidfile.autoconfigure.PidFileWatchdog;
+import dev.zeph.pidfile.standby.ActiveInstance;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -33,8 +34,9 @@ public final class PidFileHealthContributorAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "pidfileHealthIndicator")
 	PidFileHealthIndicator pidfileHealthIndicator(ObjectProvider<ApplicationPidFile> pidFile,
-			ObjectProvider<PidFileWatchdog> watchdog) {
-		return new PidFileHealthIndicator(pidFile.getIfAvailable(), watchdog.getIfAvailable());
+			ObjectProvider<PidFileWatchdog> watchdog, ObjectProvider<ActiveInstance> instance) {
+		return new PidFileHealthIndicator(pidFile.getIfAvailable(), watchdog.getIfAvailable(),
+				instance.getIfAvailable());
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import dev.zeph.pidfile.PidFile;
 import dev.zeph.pidfile.PidFileException;
@@ -11,6 +12,7 @@ import dev.zeph.pidfile.PidFileHolder;
 import dev.zeph.pidfile.PidFileStatus;
 import dev.zeph.pidfile.autoconfigure.ApplicationPidFile;
 import dev.zeph.pidfile.autoconfigure.PidFileWatchdog;
+import dev.zeph.pidfile.standby.ActiveInstance;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -27,23 +29,32 @@ import org.springframework.boot.health.contributor.Health;
  * When the path changed and the watchdog runs, the indicator has it check at once rather
  * than answer {@code DOWN} until its next scheduled check: a deleted file is then locked
  * again, and a liveness probe never kills an instance for a file that it heals.
+ * <p>
+ * In standby mode an instance that waits for the file is {@code UP}, with its role, who
+ * holds the file and how long it has waited; {@code DOWN} only while it cannot try the path.
  */
 final class PidFileHealthIndicator extends AbstractHealthIndicator {
 
 	private final @Nullable ApplicationPidFile pidFile;
 
+	private static final String GUARD = "pidfile";
+
 	private final @Nullable PidFileWatchdog watchdog;
+
+	private final @Nullable ActiveInstance instance;
 
 	private volatile @Nullable UpDetails upDetails;
 
 	PidFileHealthIndicator(@Nullable ApplicationPidFile pidFile) {
-		this(pidFile, null);
+		this(pidFile, null, null);
 	}
 
-	PidFileHealthIndicator(@Nullable ApplicationPidFile pidFile, @Nullable PidFileWatchdog watchdog) {
+	PidFileHealthIndicator(@Nullable ApplicationPidFile pidFile, @Nullable PidFileWatchdog watchdog,
+			@Nullable ActiveInstance instance) {
 		super("Pid file health check failed");
 		this.pidFile = pidFile;
 		this.watchdog = watchdog;
+		this.instance = instance;
 	}
 
 	@Override
@@ -53,13 +64,24 @@ final class PidFileHealthIndicator extends AbstractHealthIndicator {
 			builder.unknown().withDetail("reason", "No pid file is held, see the startup log");
 			return;
 		}
+		ActiveInstance instance = this.instance;
 		PidFile.Ownership ownership = pidFile.getOwnership();
+		if (ownership == PidFile.Ownership.RELEASED && instance != null && instance.isStandbyMode()) {
+			String unusable = instance.unusable(GUARD);
+			(unusable == null ? builder.up() : builder.down()).withDetail("path", pidFile.getPath().toString())
+				.withDetail("applicationPid", pidFile.getPid())
+				.withDetails(instance.describe(GUARD));
+			return;
+		}
 		if (ownership != PidFile.Ownership.OWNED && this.watchdog != null) {
 			this.watchdog.check();
 			ownership = pidFile.getOwnership();
 		}
 		if (ownership == PidFile.Ownership.OWNED) {
 			builder.up().withDetails(upDetails(pidFile));
+			if (instance != null) {
+				builder.withDetails(instance.describe(GUARD));
+			}
 			return;
 		}
 		builder.down()
@@ -70,14 +92,14 @@ final class PidFileHealthIndicator extends AbstractHealthIndicator {
 	}
 
 	private Map<String, Object> upDetails(ApplicationPidFile pidFile) {
-		Instant acquiredAt = pidFile.getAcquiredAt();
+		Instant acquiredAt = Objects.requireNonNull(pidFile.getAcquiredAt(), "held, so acquired");
 		UpDetails upDetails = this.upDetails;
 		if (upDetails == null || !upDetails.acquiredAt().equals(acquiredAt)) {
 			Map<String, Object> details = new LinkedHashMap<>();
 			details.put("path", pidFile.getPath().toString());
 			details.put("pid", pidFile.getPid());
 			details.put("acquiredAt", acquiredAt.toString());
-			details.put("backend", pidFile.getNativeBackend());
+			details.put("backend", String.valueOf(pidFile.getNativeBackend()));
 			upDetails = new UpDetails(acquiredAt, Collections.unmodifiableMap(details));
 			this.upDetails = upDetails;
 		}

@@ -1,4 +1,4 @@
-package dev.zeph.pidfile.autoconfigure;
+package dev.zeph.pidfile.autoconfigure.cluster;
 
 import java.lang.ref.WeakReference;
 import java.net.ServerSocket;
@@ -17,6 +17,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.zeph.pidfile.autoconfigure.ExitOnLockLoss;
+import dev.zeph.pidfile.autoconfigure.TestApplicationProcess;
+import dev.zeph.pidfile.autoconfigure.TestGuards;
 import dev.zeph.pidfile.autoconfigure.diagnostics.TestAnalyzers;
 import dev.zeph.pidfile.autoconfigure.health.TestHealth;
 import dev.zeph.pidfile.autoconfigure.testapp.PidFileTestApplication;
@@ -127,7 +130,7 @@ class ClusterLockApplicationTests {
 	}
 
 	private ConfigurableApplicationContext run(String... args) {
-		ConfigurableApplicationContext context = PidFileApplicationContextInitializerTests
+		ConfigurableApplicationContext context = TestGuards
 			.application(EventsConfiguration.class)
 			.run(args);
 		this.contexts.add(context);
@@ -143,7 +146,7 @@ class ClusterLockApplicationTests {
 		Events events = context.getBean(Events.class);
 		Polling.await(() -> !events.activated.isEmpty(), "a ClusterLockActivatedEvent");
 		assertThat(lock.isActive()).isTrue();
-		Health health = TestHealth.of(lock);
+		Health health = TestHealth.of(lock, null);
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		assertThat(health.getDetails()).containsEntry("lock", "orders")
 			.containsEntry("pid", PID)
@@ -164,7 +167,7 @@ class ClusterLockApplicationTests {
 
 	@Test
 	void activationDuringTheRefreshShouldBePublishedOnceTheContextIsRefreshed() throws Exception {
-		ConfigurableApplicationContext context = PidFileApplicationContextInitializerTests
+		ConfigurableApplicationContext context = TestGuards
 			.application(ActivatedDuringRefreshConfiguration.class)
 			.run(args("--zeph.pidfile.cluster.heartbeat-interval=200ms", "--zeph.pidfile.cluster.heartbeat-timeout=300ms",
 					"--zeph.pidfile.cluster.server-timeout=3s"));
@@ -179,7 +182,7 @@ class ClusterLockApplicationTests {
 
 	@Test
 	void listenersThatBlockOrThrowShouldNotCostTheLock() throws Exception {
-		ConfigurableApplicationContext context = PidFileApplicationContextInitializerTests
+		ConfigurableApplicationContext context = TestGuards
 			.application(TroubledListenersConfiguration.class)
 			.run(args("--zeph.pidfile.cluster.heartbeat-interval=200ms", "--zeph.pidfile.cluster.heartbeat-timeout=300ms",
 					"--zeph.pidfile.cluster.server-timeout=3s", "--zeph.pidfile.on-loss=keep-running"));
@@ -243,7 +246,7 @@ class ClusterLockApplicationTests {
 	@Test
 	void sessionShouldOpenOnceTheEnvironmentIsPreparedAndTheLockBeTakenOnItAfterThePidFile() {
 		List<Long> seenEarly = new CopyOnWriteArrayList<>();
-		SpringApplication application = PidFileApplicationContextInitializerTests.application(EventsConfiguration.class);
+		SpringApplication application = TestGuards.application(EventsConfiguration.class);
 		// runs after the listener that opens the session, long before any initializer
 		application.addListeners(OrderedEnvironmentListener.afterOpening(() -> {
 			Polling.await(() -> server.sessionsOf("zeph:orders") == 1, "the lock's session, opened early");
@@ -279,7 +282,7 @@ class ClusterLockApplicationTests {
 	 * prepared environment sees it: the session opened as the application started.
 	 */
 	private ConfigurableApplicationContext runSeeingTheSessionFirst(List<Long> seenFirst, String... args) {
-		SpringApplication application = PidFileApplicationContextInitializerTests.application(EventsConfiguration.class);
+		SpringApplication application = TestGuards.application(EventsConfiguration.class);
 		application.addListeners(OrderedEnvironmentListener.first(() -> {
 			Polling.await(() -> server.sessionsOf("zeph:orders") == 1, "the lock's session, opened as the application started");
 			seenFirst.add((long) server.queryInt("SELECT pid FROM pg_stat_activity WHERE application_name = 'zeph:orders'"));
@@ -292,7 +295,7 @@ class ClusterLockApplicationTests {
 	@Test
 	void sessionOpenedAsTheApplicationStartsShouldTakeTheLockNamedInTheConfiguration() {
 		List<Long> seenFirst = new CopyOnWriteArrayList<>();
-		SpringApplication application = PidFileApplicationContextInitializerTests.application(EventsConfiguration.class);
+		SpringApplication application = TestGuards.application(EventsConfiguration.class);
 		// read with the configuration files, after the session was opened under the main class's name
 		application.setDefaultProperties(Map.of("zeph.pidfile.cluster.name", "billing"));
 		application.addListeners(OrderedEnvironmentListener.first(() -> {
@@ -318,7 +321,7 @@ class ClusterLockApplicationTests {
 	void sessionOpenedAsTheApplicationStartsForAnotherDatabaseThanConfiguredShouldEndUnused() throws Exception {
 		try (TcpRelay network = new TcpRelay(server.port())) {
 			List<Long> seenFirst = new CopyOnWriteArrayList<>();
-			SpringApplication application = PidFileApplicationContextInitializerTests
+			SpringApplication application = TestGuards
 				.application(EventsConfiguration.class);
 			// the lock's own URL, in the configuration files, wins over the command line's datasource
 			application.setDefaultProperties(Map.of("zeph.pidfile.cluster.url",
@@ -341,7 +344,7 @@ class ClusterLockApplicationTests {
 
 	@Test
 	void sessionOpenedAsTheApplicationStartsShouldEndWhenTheStartFailsBeforeTheEnvironmentIsPrepared() throws Exception {
-		SpringApplication application = PidFileApplicationContextInitializerTests.application(EventsConfiguration.class);
+		SpringApplication application = TestGuards.application(EventsConfiguration.class);
 		String[] args = args("--zeph.pidfile.cluster.name=failed-early");
 		ClusterLockConnectionListener listener = new ClusterLockConnectionListener();
 		listener.onApplicationEvent(new ApplicationStartingEvent(new DefaultBootstrapContext(), application, args));
@@ -357,7 +360,7 @@ class ClusterLockApplicationTests {
 
 	@Test
 	void startThatFailsBeforeItsRefreshShouldReleaseTheLockAndLeaveNothingHoldingTheContext() throws Exception {
-		SpringApplication application = PidFileApplicationContextInitializerTests.application(EventsConfiguration.class);
+		SpringApplication application = TestGuards.application(EventsConfiguration.class);
 		application.addInitializers((ConfigurableApplicationContext context) -> {
 			assertThat(context.containsBean(ApplicationClusterLock.BEAN_NAME)).as("the lock taken before").isTrue();
 			throw new IllegalStateException("an initializer after the lock's fails");
@@ -378,7 +381,7 @@ class ClusterLockApplicationTests {
 
 	@Test
 	void sessionOpenedEarlyShouldEndWhenTheStartFailsBeforeTheInitializers() throws Exception {
-		SpringApplication application = PidFileApplicationContextInitializerTests.application(EventsConfiguration.class);
+		SpringApplication application = TestGuards.application(EventsConfiguration.class);
 		StandardEnvironment environment = new StandardEnvironment();
 		Map<String, Object> properties = new LinkedHashMap<>();
 		// a lease longer than the wait below: the server's idle timeout must not be what ends the session
@@ -479,7 +482,7 @@ class ClusterLockApplicationTests {
 		assertThat(events.lost.get(0).wasActive()).isTrue();
 		assertThat(events.lost.get(0).getReason()).contains("terminating connection");
 		assertThat(lock.isActive()).isFalse();
-		Health health = TestHealth.of(lock);
+		Health health = TestHealth.of(lock, null);
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails()).containsKey("lossReason").containsEntry("active", false);
 		assertThat(meter(registry, "zeph.lock.held").gauge().value()).isZero();
@@ -494,7 +497,8 @@ class ClusterLockApplicationTests {
 		try (LoggedProcess app = TestApplicationProcess.start(this.temp.resolve("app.log"), List.of(),
 				args("--test.main-returns=true"))) {
 			app.awaitOutput(PidFileTestApplication.STARTED);
-			Polling.await(() -> app.output().contains("Active: this instance holds cluster lock 'orders'"), "active");
+			Polling.await(() -> app.output().contains("Active: this instance holds pid file")
+					&& app.output().contains("and cluster lock 'orders'"), "active");
 			server.terminate(backendPidOf("orders"));
 			assertThat(app.awaitExit()).isEqualTo(ExitOnLockLoss.EXIT_CODE);
 			assertThat(app.output()).contains("Lost cluster lock 'orders'").contains("Exiting with 70: lost cluster lock 'orders'");

@@ -116,7 +116,7 @@ class PidFileHealthIndicatorTests {
 		PidFileWatchdog watchdog = TestGuards.watchdog(this.pidFile, Duration.ofHours(1), (event) -> {
 		});
 		Files.delete(path);
-		Health health = new PidFileHealthIndicator(this.pidFile, watchdog).health();
+		Health health = new PidFileHealthIndicator(this.pidFile, watchdog, null).health();
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		assertThat(path).hasContent(PID + "\n");
 		assertThat(Flock.isFree(path)).isFalse();
@@ -131,7 +131,7 @@ class PidFileHealthIndicatorTests {
 		Files.delete(path);
 		Process holder = Flock.hold(path);
 		try {
-			Health health = new PidFileHealthIndicator(this.pidFile, watchdog).health();
+			Health health = new PidFileHealthIndicator(this.pidFile, watchdog, null).health();
 			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(health.getDetails()).containsEntry("holder", "PID " + holder.pid());
 		}

@@ -1,7 +1,9 @@
 package dev.zeph.pidfile.autoconfigure.health;
 
-import dev.zeph.pidfile.autoconfigure.ApplicationClusterLock;
 import dev.zeph.pidfile.autoconfigure.ApplicationPidFile;
+import dev.zeph.pidfile.autoconfigure.cluster.ApplicationClusterLock;
+import dev.zeph.pidfile.standby.ActiveInstance;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.Health;
 
@@ -21,8 +23,12 @@ public final class TestHealth {
 		return new PidFileHealthIndicator(pidFile).health();
 	}
 
-	public static Health of(ApplicationClusterLock lock) {
-		return new ClusterLockHealthIndicator(lock).health();
+	public static Health of(ApplicationClusterLock lock, @Nullable ActiveInstance instance) {
+		return new ClusterLockHealthIndicator(lock, instance).health();
+	}
+
+	public static Health of(ApplicationPidFile pidFile, @Nullable ActiveInstance instance) {
+		return new PidFileHealthIndicator(pidFile, null, instance).health();
 	}
 
 }

@@ -6,8 +6,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * A job service meant to run as two or three instances, on one host or several, against one
- * PostgreSQL: its scheduled task runs on the active instance only, and when that one stops
- * (or is killed, or loses its database session) a waiting one takes over.
+ * PostgreSQL: every instance serves HTTP, its scheduled task runs on the active instance only,
+ * and when that one stops (or is killed, or loses its database session) a standby takes over.
  */
 @SpringBootApplication
 @EnableScheduling

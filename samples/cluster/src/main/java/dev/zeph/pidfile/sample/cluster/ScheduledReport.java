@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-import dev.zeph.pidfile.autoconfigure.ApplicationClusterLock;
+import dev.zeph.pidfile.standby.ActiveInstanceOnly;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -17,29 +17,25 @@ import org.springframework.stereotype.Component;
 /**
  * Stands in for work that must never run on two instances at once: every
  * {@code sample.interval} (200 ms) the active instance appends a line to
- * {@code sample.work-log}, so an overlap would show as two pids interleaved in that file.
+ * {@code sample.work-log}, so an overlap would show as two pids interleaved in that file. Every
+ * instance schedules it; {@link ActiveInstanceOnly} lets it run on the active one only.
  */
 @Component
 class ScheduledReport {
 
 	private static final Log logger = LogFactory.getLog(ScheduledReport.class);
 
-	private final ApplicationClusterLock lock;
-
 	private final Path workLog;
 
 	private final String who = ProcessHandle.current().pid() + "";
 
-	ScheduledReport(ApplicationClusterLock lock, @Value("${sample.work-log:cluster-work.log}") Path workLog) {
-		this.lock = lock;
+	ScheduledReport(@Value("${sample.work-log:cluster-work.log}") Path workLog) {
 		this.workLog = workLog;
 	}
 
+	@ActiveInstanceOnly
 	@Scheduled(fixedDelayString = "${sample.interval:200ms}")
 	void run() throws IOException {
-		if (!this.lock.isActive()) {
-			return;
-		}
 		// one write of one line with O_APPEND: lines of several processes never mix
 		Files.writeString(this.workLog, System.currentTimeMillis() + " " + this.who + "\n", StandardCharsets.UTF_8,
 				StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);

@@ -44,7 +44,7 @@ class ClusterSampleIT {
 	}
 
 	private LoggedProcess start(List<String> jvmOptions, Path jar, String... more) throws Exception {
-		List<String> args = new ArrayList<>(List.of("--zeph.pidfile.cluster.url=" + server.url(),
+		List<String> args = new ArrayList<>(List.of("--server.address=127.0.0.1", "--zeph.pidfile.cluster.url=" + server.url(),
 				"--zeph.pidfile.cluster.username=" + PostgresServer.USER,
 				"--zeph.pidfile.cluster.password=" + PostgresServer.PASSWORD,
 				"--sample.work-log=" + this.temp.resolve("work.log")));
@@ -53,27 +53,75 @@ class ClusterSampleIT {
 	}
 
 	/**
-	 * The second instance starts only once the first is active: started together, either may
-	 * win the lock.
+	 * Three instances started together: every one serves HTTP and reports itself ready and
+	 * live, exactly one runs the report; killed, it is replaced by another, and the work log
+	 * never shows two at once.
 	 */
 	@Test
-	void killedActiveInstanceShouldBeReplacedByTheWaitingOneWithoutOverlap() throws Exception {
-		try (LoggedProcess first = start()) {
-			first.awaitOutput("Active: this instance holds cluster lock");
-			try (LoggedProcess second = start()) {
-				second.awaitOutput("Waiting for the cluster lock");
+	void threeInstancesShouldAllServeWhileOneWorksAndAnotherTakesOverAfterAKill() throws Exception {
+		try (LoggedProcess first = start(); LoggedProcess second = start(); LoggedProcess third = start()) {
+			List<LoggedProcess> all = List.of(first, second, third);
+			Polling.await(() -> all.stream().filter(ClusterSampleIT::isActive).count() == 1, "one active instance");
+			LoggedProcess active = all.stream().filter(ClusterSampleIT::isActive).findFirst().orElseThrow();
+			Polling.await(() -> workers().contains(active.pid() + ""), "the active one to work");
+			for (LoggedProcess instance : all) {
+				int port = SampleProcess.port(instance);
+				String role = (instance == active) ? "ACTIVE" : "STANDBY";
+				assertThat(curl(port, "/")).isEqualTo("PID " + instance.pid() + " is " + role + "\n");
+				assertThat(curl(port, "/actuator/health/readiness")).contains("\"status\":\"UP\"");
+				assertThat(curl(port, "/actuator/health/liveness")).contains("\"status\":\"UP\"");
+				assertThat(curl(port, "/actuator/health/clusterLock")).contains("\"status\":\"UP\"")
+					.contains("\"role\":\"" + role + "\"");
+			}
+			assertThat(workerPids()).containsOnly(active.pid());
+			long killed = System.nanoTime();
+			active.kill();
+			List<LoggedProcess> rest = all.stream().filter((instance) -> instance != active).toList();
+			Polling.await(() -> rest.stream().filter(ClusterSampleIT::isActive).count() == 1, "another active instance");
+			long taken = System.nanoTime();
+			LoggedProcess next = rest.stream().filter(ClusterSampleIT::isActive).findFirst().orElseThrow();
+			Polling.await(() -> workers().contains(next.pid() + ""), "the next one to work");
+			assertNoOverlap(active.pid(), next.pid());
+			System.out.printf("cluster sample: kill -9 of the active instance -> the next active +%d ms%n",
+					(taken - killed) / 1_000_000);
+		}
+	}
+
+	/** The pid-file profile: two instances on one host, the second standing by. */
+	@Test
+	void pidFileProfileShouldLetTheStandbyTakeOverWhenTheActiveIsKilled() throws Exception {
+		Path pidFile = this.temp.resolve("sample.pid");
+		String[] args = { "--spring.profiles.active=pidfile", "--zeph.pidfile.path=" + pidFile };
+		try (LoggedProcess first = start(args)) {
+			Polling.await(() -> isActive(first), "the first to be active");
+			try (LoggedProcess second = start(args)) {
+				second.awaitOutput("Standing by: Pid file " + pidFile);
+				assertThat(curl(SampleProcess.port(second), "/")).isEqualTo("PID " + second.pid() + " is STANDBY\n");
 				Polling.await(() -> workers().contains(first.pid() + ""), "the first to work");
-				assertThat(second.output()).doesNotContain("Active:");
-				long killed = System.nanoTime();
 				first.kill();
-				second.awaitOutput("Active: this instance holds cluster lock");
-				long active = System.nanoTime();
+				Polling.await(() -> isActive(second), "the second to be active");
 				Polling.await(() -> workers().contains(second.pid() + ""), "the second to work");
 				assertNoOverlap(first.pid(), second.pid());
-				System.out.printf("cluster sample: kill -9 of the active instance -> the other active +%d ms%n",
-						(active - killed) / 1_000_000);
 			}
 		}
+	}
+
+	private static boolean isActive(LoggedProcess instance) {
+		return instance.output().contains("Active: this instance holds");
+	}
+
+	private List<Long> workerPids() throws Exception {
+		return Files.readAllLines(this.temp.resolve("work.log"))
+			.stream()
+			.map((line) -> Long.parseLong(line.substring(line.indexOf(' ') + 1)))
+			.distinct()
+			.toList();
+	}
+
+	private static String curl(int port, String path) throws Exception {
+		Commands.Result curl = Commands.run("curl", "-sS", "http://127.0.0.1:" + port + path);
+		assertThat(curl.exitCode()).as(curl.output()).isZero();
+		return curl.output();
 	}
 
 	@Test

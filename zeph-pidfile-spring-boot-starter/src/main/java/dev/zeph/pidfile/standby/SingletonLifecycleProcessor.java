@@ -1,0 +1,79 @@
+package dev.zeph.pidfile.standby;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.context.Lifecycle;
+import org.springframework.context.support.DefaultLifecycleProcessor;
+
+/**
+ * The context's lifecycle processor, leaving the singleton lifecycle beans (marked
+ * {@link ActiveInstanceOnly}, or named in {@code zeph.pidfile.standby.lifecycle-beans}) to
+ * {@link ActiveInstance}: it neither starts them with the context nor stops them as it closes,
+ * so that they run on the active instance only, whatever their {@code autoStartup} says.
+ * Everything else is Spring's {@link DefaultLifecycleProcessor}.
+ */
+public class SingletonLifecycleProcessor extends DefaultLifecycleProcessor {
+
+	private @Nullable ListableBeanFactory beanFactory;
+
+	private @Nullable Map<String, Lifecycle> singletons;
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		super.setBeanFactory(beanFactory);
+		this.beanFactory = (ListableBeanFactory) beanFactory;
+	}
+
+	@Override
+	protected Map<String, Lifecycle> getLifecycleBeans() {
+		Map<String, Lifecycle> beans = super.getLifecycleBeans();
+		ListableBeanFactory beanFactory = this.beanFactory;
+		if (beanFactory == null || !beanFactory.containsBean(ActiveInstance.BEAN_NAME)) {
+			return beans;
+		}
+		Map<String, Lifecycle> singletons = this.singletons;
+		if (singletons == null) {
+			// first asked as the context refreshes, once every singleton exists
+			ActiveInstance instance = beanFactory.getBean(ActiveInstance.BEAN_NAME, ActiveInstance.class);
+			singletons = new LinkedHashMap<>();
+			for (String name : singletonLifecycleBeans(beanFactory, instance).keySet()) {
+				Lifecycle bean = beans.get(name);
+				if (bean != null) {
+					singletons.put(name, bean);
+					instance.getWork().addLifecycleBean(name, bean);
+				}
+			}
+			this.singletons = singletons;
+		}
+		beans.keySet().removeAll(singletons.keySet());
+		return beans;
+	}
+
+	/**
+	 * The lifecycle beans that run on the active instance only: marked on their class or
+	 * {@code @Bean} method, or named by property.
+	 */
+	static Map<String, Class<?>> singletonLifecycleBeans(ListableBeanFactory beanFactory, ActiveInstance instance) {
+		Map<String, Class<?>> names = new LinkedHashMap<>();
+		for (String name : beanFactory.getBeanNamesForAnnotation(ActiveInstanceOnly.class)) {
+			add(beanFactory, name, names);
+		}
+		for (String name : instance.getSettings().lifecycleBeans()) {
+			add(beanFactory, name, names);
+		}
+		return names;
+	}
+
+	private static void add(ListableBeanFactory beanFactory, String name, Map<String, Class<?>> names) {
+		Class<?> type = beanFactory.containsBean(name) ? beanFactory.getType(name) : null;
+		if (type != null && Lifecycle.class.isAssignableFrom(type)) {
+			names.put(name, type);
+		}
+	}
+
+}
