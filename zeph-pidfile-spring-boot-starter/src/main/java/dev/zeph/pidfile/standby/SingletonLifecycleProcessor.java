@@ -14,8 +14,9 @@ import org.springframework.context.support.DefaultLifecycleProcessor;
  * The context's lifecycle processor, leaving the singleton lifecycle beans (marked
  * {@link ActiveInstanceOnly}, or named in {@code zeph.pidfile.standby.lifecycle-beans}) to
  * {@link ActiveInstance}: it neither starts them with the context nor stops them as it closes,
- * so that they run on the active instance only, whatever their {@code autoStartup} says.
- * Everything else is Spring's {@link DefaultLifecycleProcessor}.
+ * so that they run on the active instance only, whatever their {@code autoStartup} says. And
+ * it lists the active instance first, so that in its phase, the highest, it stops before the
+ * beans that share it. Everything else is Spring's {@link DefaultLifecycleProcessor}.
  */
 public class SingletonLifecycleProcessor extends DefaultLifecycleProcessor {
 
@@ -51,7 +52,15 @@ public class SingletonLifecycleProcessor extends DefaultLifecycleProcessor {
 			this.singletons = singletons;
 		}
 		beans.keySet().removeAll(singletons.keySet());
-		return beans;
+		// first of its phase, the highest: its stop ends the work before any other bean stops
+		Lifecycle instance = beans.remove(ActiveInstance.BEAN_NAME);
+		if (instance == null) {
+			return beans;
+		}
+		Map<String, Lifecycle> ordered = new LinkedHashMap<>();
+		ordered.put(ActiveInstance.BEAN_NAME, instance);
+		ordered.putAll(beans);
+		return ordered;
 	}
 
 	/**
