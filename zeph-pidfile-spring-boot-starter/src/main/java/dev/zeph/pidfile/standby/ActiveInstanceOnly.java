@@ -21,8 +21,8 @@ import java.lang.annotation.Target;
  * active, in reverse order. It needs no {@code autoStartup=false}.</li>
  * <li>On a {@code @Bean} method of a lifecycle bean: as on its class.</li>
  * </ul>
- * Lifecycle beans of other libraries (a {@code KafkaListenerEndpointRegistry}, a listener
- * container, a Spring Integration endpoint) are named in
+ * Lifecycle beans of other libraries (Spring Kafka's {@code KafkaListenerEndpointRegistry}, a
+ * listener container, a Spring Integration endpoint) are named, by bean name or class, in
  * {@code zeph.pidfile.standby.lifecycle-beans} instead. Work without this annotation runs on
  * every instance.
  */

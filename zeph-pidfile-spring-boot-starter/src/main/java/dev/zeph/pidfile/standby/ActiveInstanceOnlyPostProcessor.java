@@ -138,17 +138,25 @@ final class ActiveInstanceOnlyPostProcessor extends AbstractBeanFactoryAwareAdvi
 				throw new BeanInitializationException("Bean '" + name + "' (" + type.getName()
 						+ ") is marked @ActiveInstanceOnly but has no @Scheduled method and is no Lifecycle bean, so"
 						+ " the mark would change nothing. Mark its work methods, or, for listener methods such as"
-						+ " @KafkaListener, name the listener's lifecycle bean (kafkaListenerEndpointRegistry) in"
-						+ " zeph.pidfile.standby.lifecycle-beans.");
+						+ " @KafkaListener, name their registry (org.springframework.kafka.config.KafkaListenerEndpointRegistry)"
+						+ " in zeph.pidfile.standby.lifecycle-beans.");
 			}
 		}
-		for (String name : instance.getSettings().lifecycleBeans()) {
-			Class<?> type = beanFactory.containsBean(name) ? beanFactory.getType(name) : null;
-			if (type == null || !Lifecycle.class.isAssignableFrom(type)) {
-				throw new BeanInitializationException("zeph.pidfile.standby.lifecycle-beans names '" + name + "', "
-						+ ((type == null) ? "but there is no such bean" : "a " + type.getName() + ", which is no Lifecycle bean")
-						+ ": name lifecycle beans that must run on the active instance only, such as"
-						+ " kafkaListenerEndpointRegistry.");
+		for (String entry : instance.getSettings().lifecycleBeans()) {
+			String[] names = SingletonLifecycleProcessor.namedBy(beanFactory, entry);
+			if (names.length == 0) {
+				throw new BeanInitializationException("zeph.pidfile.standby.lifecycle-beans names '" + entry
+						+ "', but there is no bean of that name or type: name, by bean name or by class, lifecycle beans"
+						+ " that must run on the active instance only, such as"
+						+ " org.springframework.kafka.config.KafkaListenerEndpointRegistry.");
+			}
+			for (String name : names) {
+				Class<?> type = beanFactory.getType(name);
+				if (type == null || !Lifecycle.class.isAssignableFrom(type)) {
+					throw new BeanInitializationException("zeph.pidfile.standby.lifecycle-beans names '" + entry
+							+ "', and its bean '" + name + "' is " + ((type == null) ? "of no known type" : "a " + type.getName())
+							+ ", which is no Lifecycle bean: it has nothing to start or stop.");
+				}
 			}
 		}
 		Object processor = beanFactory.containsBean(AbstractApplicationContext.LIFECYCLE_PROCESSOR_BEAN_NAME)

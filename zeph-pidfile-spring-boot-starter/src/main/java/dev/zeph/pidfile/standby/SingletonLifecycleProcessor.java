@@ -9,6 +9,7 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.context.Lifecycle;
 import org.springframework.context.support.DefaultLifecycleProcessor;
+import org.springframework.util.ClassUtils;
 
 /**
  * The context's lifecycle processor, leaving the singleton lifecycle beans (marked
@@ -65,17 +66,37 @@ public class SingletonLifecycleProcessor extends DefaultLifecycleProcessor {
 
 	/**
 	 * The lifecycle beans that run on the active instance only: marked on their class or
-	 * {@code @Bean} method, or named by property.
+	 * {@code @Bean} method, or named by property, by bean name or by type.
 	 */
 	static Map<String, Class<?>> singletonLifecycleBeans(ListableBeanFactory beanFactory, ActiveInstance instance) {
 		Map<String, Class<?>> names = new LinkedHashMap<>();
 		for (String name : beanFactory.getBeanNamesForAnnotation(ActiveInstanceOnly.class)) {
 			add(beanFactory, name, names);
 		}
-		for (String name : instance.getSettings().lifecycleBeans()) {
-			add(beanFactory, name, names);
+		for (String entry : instance.getSettings().lifecycleBeans()) {
+			for (String name : namedBy(beanFactory, entry)) {
+				add(beanFactory, name, names);
+			}
 		}
 		return names;
+	}
+
+	/**
+	 * The beans an entry of {@code zeph.pidfile.standby.lifecycle-beans} names: the bean of
+	 * that name, else the beans of that type, for a library whose bean names are its own
+	 * internals (Spring Kafka's registry is
+	 * {@code org.springframework.kafka.config.internalKafkaListenerEndpointRegistry}).
+	 * @return the bean names, none when the entry names neither
+	 */
+	static String[] namedBy(ListableBeanFactory beanFactory, String entry) {
+		if (beanFactory.containsBean(entry)) {
+			return new String[] { entry };
+		}
+		if (!ClassUtils.isPresent(entry, beanFactory.getClass().getClassLoader())) {
+			return new String[0];
+		}
+		return beanFactory.getBeanNamesForType(ClassUtils.resolveClassName(entry, beanFactory.getClass().getClassLoader()),
+				true, false);
 	}
 
 	private static void add(ListableBeanFactory beanFactory, String name, Map<String, Class<?>> names) {

@@ -44,9 +44,10 @@ public class StandbyProperties {
 	private Readiness readiness = Readiness.ACCEPTING_TRAFFIC;
 
 	/**
-	 * Names of lifecycle beans the application does not declare itself (a
-	 * KafkaListenerEndpointRegistry, a listener container, a Spring Integration endpoint) that
-	 * run on the active instance only, as if annotated with @ActiveInstanceOnly.
+	 * Lifecycle beans the application does not declare itself, that run on the active instance
+	 * only, as if annotated with @ActiveInstanceOnly: each a bean name, or a class whose beans
+	 * all do (org.springframework.kafka.config.KafkaListenerEndpointRegistry for the
+	 * @KafkaListener containers, a listener container, a Spring Integration endpoint).
 	 */
 	private List<String> lifecycleBeans = new ArrayList<>();
 

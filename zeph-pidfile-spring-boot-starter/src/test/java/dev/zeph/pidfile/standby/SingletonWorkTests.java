@@ -229,7 +229,7 @@ class SingletonWorkTests {
 		assertThatExceptionOfType(BeanInitializationException.class)
 			.isThrownBy(() -> run(Events.class, "--zeph.pidfile.standby.lifecycle-beans=kafkaListenerEndpointRegistry"))
 			.withMessageContaining("zeph.pidfile.standby.lifecycle-beans names 'kafkaListenerEndpointRegistry'")
-			.withMessageContaining("there is no such bean");
+			.withMessageContaining("there is no bean of that name or type");
 	}
 
 	@Test

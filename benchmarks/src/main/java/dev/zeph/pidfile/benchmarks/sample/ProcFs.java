@@ -49,6 +49,18 @@ public final class ProcFs {
 	}
 
 	/**
+	 * Nanoseconds on CPU of a live process, user and system, its ended threads included:
+	 * fields 14 and 15 of {@code /proc/<pid>/stat}, in clock ticks.
+	 */
+	public static long cpuNanos(long pid) throws IOException {
+		String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+		// the command, in parentheses, may hold spaces: count fields from after its closing one
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+		return (long) (ticks / TICKS_PER_SECOND * 1e9);
+	}
+
+	/**
 	 * Nanoseconds on CPU of all threads of a live process, the sum of the first field of each
 	 * {@code /proc/<pid>/task/<tid>/schedstat}: threads that ended before the call no longer
 	 * count, so only a difference over an interval in which no thread ends is meaningful.

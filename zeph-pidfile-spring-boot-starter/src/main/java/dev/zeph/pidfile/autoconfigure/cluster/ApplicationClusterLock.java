@@ -46,6 +46,13 @@ public final class ApplicationClusterLock {
 		this.acquisitionTime = acquisitionTime;
 	}
 
+	/**
+	 * Name the database as the driver does, once a refusal has: before, the URL stands for it.
+	 */
+	void database(String database) {
+		this.database = database;
+	}
+
 	@Nullable ClusterLock current() {
 		return this.lock;
 	}

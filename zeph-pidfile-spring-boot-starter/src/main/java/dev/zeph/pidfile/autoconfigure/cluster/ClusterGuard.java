@@ -61,8 +61,9 @@ final class ClusterGuard implements StandbyGuard {
 
 	private ClusterGuard(ClusterLockSettings settings, ActiveInstance instance) {
 		this.settings = settings;
+		// host:port/dbname, as the driver will name it, until it does
 		this.lock = new ApplicationClusterLock(settings.name(),
-				String.valueOf(ClusterLockSettings.withoutSecrets(settings.url())));
+				String.valueOf(ClusterLockSettings.withoutSecrets(settings.url())).replaceFirst("^jdbc:[a-z]+://", ""));
 		this.listener = new ClusterLockListener(this);
 		this.edges = instance.add(this);
 	}
@@ -89,12 +90,14 @@ final class ClusterGuard implements StandbyGuard {
 			if (!mode.standby() || ex.isCollision()) {
 				throw new ClusterLockStartupException(ex, mode.alreadyRunningExitCode());
 			}
+			guard.lock.database(ex.getDatabase());
 			guard.listener.waiting(ex.getHolder(), ex.getMessage());
 		}
 		catch (ClusterLockUnavailableException ex) {
 			if (!mode.standby() || ex.getReason() != ClusterLockUnavailableException.Reason.UNREACHABLE) {
 				throw new ClusterLockStartupException(ex, mode.alreadyRunningExitCode());
 			}
+			guard.lock.database(ex.getDatabase());
 			guard.listener.unreachable(ex.getMessage());
 		}
 		catch (ClusterLockException ex) {
@@ -267,7 +270,12 @@ final class ClusterGuard implements StandbyGuard {
 		ClusterLock current = this.lock.current();
 		if (current != null) {
 			if (handOver) {
+				boolean held = current.isHeld();
 				current.handOver();
+				if (held) {
+					logger.info("Released cluster lock '" + this.settings.name() + "' on " + current.getDatabase()
+							+ ", its singleton work stopped: the standby next in line may take it over at once");
+				}
 			}
 			else {
 				current.close();
