@@ -165,6 +165,12 @@ final class PidFileGuard implements StandbyGuard, PidFileWatchdog.Listener {
 					throw ex;
 				}
 			}, Duration.ZERO);
+			// The grace runs from when this waiter first saw, at the path, the very file it now
+			// holds, or from now for another file. Never two active instances: any other active
+			// instance holds a lock on some file; not on this one, which this process holds; so on
+			// one that left the path before this file was seen there (nobody moves a pid file away
+			// and back), and such an instance has noticed at its next check and stopped its work
+			// within the budget: within a grace of that moment.
 			OptionalLong seen = this.waiter.seenSince(taken.fileKey());
 			long since = seen.isPresent() ? seen.getAsLong() : System.nanoTime();
 			logHeld(Duration.ofNanos(Math.max(0, since + this.grace.toNanos() - System.nanoTime())));

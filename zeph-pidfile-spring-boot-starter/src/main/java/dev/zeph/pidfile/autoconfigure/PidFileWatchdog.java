@@ -98,7 +98,9 @@ public final class PidFileWatchdog implements SmartLifecycle {
 			switch (check.outcome()) {
 				case RECOVERED -> recovered(check);
 				case LOST -> lost(check);
-				case OWNED, RELEASED -> {
+				// ours again, as a standby that waited took it: the next loss is news
+				case OWNED -> this.lost = false;
+				case RELEASED -> {
 				}
 			}
 		}

@@ -1,7 +1,6 @@
 package dev.zeph.pidfile.standby;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +38,7 @@ import org.springframework.context.SmartLifecycle;
  * beans when the instance becomes active, lets annotated runs start only while it is, and
  * stops both when it stops being active, within a budget, before any lock is let go. Edges
  * are handled one at a time on a thread of its own ({@value #THREAD_NAME}), never a lock's,
- * and its events are published in order on another ({@value #EVENTS_THREAD_NAME}). A loss
+ * and its events are published in order on another ({@link ActivityEvents}). A loss
  * closes the gate at once, on the thread that noticed it; work that has not stopped when the
  * budget ends is logged by name and the process halts with {@value #EXIT_CODE}, since the
  * next active instance may start it once its grace, which covers that budget, has passed.
@@ -51,13 +50,8 @@ public final class ActiveInstance implements SmartLifecycle {
 
 	static final String THREAD_NAME = "zeph-active-instance";
 
-	static final String EVENTS_THREAD_NAME = "zeph-active-instance-events";
-
 	/** The exit code of an instance whose work would not stop: 70, as after a lost lock. */
 	static final int EXIT_CODE = 70;
-
-	/** How long a stop waits for the events of the tenure to be delivered. */
-	private static final Duration EVENTS_DRAIN = Duration.ofSeconds(5);
 
 	private static final Log logger = LogFactory.getLog(ActiveInstance.class);
 
@@ -75,7 +69,7 @@ public final class ActiveInstance implements SmartLifecycle {
 
 	private final ExecutorService edges = Executors.newSingleThreadExecutor(daemon(THREAD_NAME));
 
-	private final ExecutorService events = Executors.newSingleThreadExecutor(daemon(EVENTS_THREAD_NAME));
+	private final ActivityEvents events;
 
 	private final ScheduledExecutorService budget = Executors
 		.newSingleThreadScheduledExecutor(daemon(THREAD_NAME + "-budget"));
@@ -91,9 +85,6 @@ public final class ActiveInstance implements SmartLifecycle {
 	/** Whether work failed to stop within its budget: the liveness is then broken. */
 	private volatile boolean wedged;
 
-	/** Events that came before the refresh ended, published when it ends. */
-	private final List<ApplicationEvent> pending = new ArrayList<>();
-
 	/** A loss before the refresh ended that fails the start, in refuse and wait modes. */
 	private @Nullable RuntimeException lostBeforeStart;
 
@@ -106,6 +97,7 @@ public final class ActiveInstance implements SmartLifecycle {
 	private ActiveInstance(ConfigurableApplicationContext context, StandbySettings settings, boolean standby,
 			boolean awaitAgainOnLoss) {
 		this.context = context;
+		this.events = new ActivityEvents(context);
 		this.settings = settings;
 		this.standby = standby;
 		this.awaitAgainOnLoss = awaitAgainOnLoss;
@@ -276,17 +268,14 @@ public final class ActiveInstance implements SmartLifecycle {
 	@Override
 	public void start() {
 		RuntimeException failure;
-		List<ApplicationEvent> pending;
 		synchronized (this) {
 			this.started = true;
 			failure = this.lostBeforeStart;
-			pending = new ArrayList<>(this.pending);
-			this.pending.clear();
 		}
 		if (failure != null) {
 			throw failure;
 		}
-		pending.forEach(this::publish);
+		this.events.refreshed();
 		if (isReadinessRefused()) {
 			AvailabilityChangeEvent.publish(this.context, ReadinessState.REFUSING_TRAFFIC);
 		}
@@ -312,10 +301,9 @@ public final class ActiveInstance implements SmartLifecycle {
 		catch (ExecutionException ex) {
 			logger.warn("Stopping the singleton work failed", ex.getCause());
 		}
-		drainEvents();
+		this.events.close();
 		this.edges.shutdown();
 		this.budget.shutdownNow();
-		this.events.shutdown();
 	}
 
 	@Override
@@ -463,36 +451,7 @@ public final class ActiveInstance implements SmartLifecycle {
 	}
 
 	private void publish(ApplicationEvent event) {
-		synchronized (this) {
-			if (!this.started) {
-				this.pending.add(event);
-				return;
-			}
-		}
-		try {
-			this.events.execute(() -> {
-				if (this.context.isActive()) {
-					this.context.publishEvent(event);
-				}
-			});
-		}
-		catch (RejectedExecutionException ex) {
-			// the context has closed, and its listeners with it
-		}
-	}
-
-	private void drainEvents() {
-		try {
-			this.events.submit(() -> {
-			}).get(EVENTS_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (Exception ex) {
-			logger.warn("The events of this instance's last tenure were not all delivered within "
-					+ EVENTS_DRAIN.toSeconds() + " s");
-		}
+		this.events.publish(event);
 	}
 
 	private void queue(Runnable edge) {

@@ -8,7 +8,7 @@ import org.springframework.context.ApplicationEvent;
  * Published when this instance becomes the active one: every guard holds its lock past its
  * takeover grace, and the singleton work has been started. Followed, once in each tenure, by
  * one {@link ActiveInstanceDeactivatedEvent}; published in order with it on a thread of its
- * own ({@value ActiveInstance#EVENTS_THREAD_NAME}), never a lock's.
+ * own ({@value ActivityEvents#THREAD_NAME}), never a lock's.
  */
 public final class ActiveInstanceActivatedEvent extends ApplicationEvent {
 

@@ -6,7 +6,7 @@ import org.springframework.context.ApplicationEvent;
  * Published once when this instance stops being the active one, after its singleton work has
  * stopped: the one event that ends each tenure begun by an {@link ActiveInstanceActivatedEvent},
  * also when the application stops and after a lost connection. Published in order with it on
- * a thread of its own ({@value ActiveInstance#EVENTS_THREAD_NAME}); at shutdown, before the
+ * a thread of its own ({@value ActivityEvents#THREAD_NAME}); at shutdown, before the
  * context closes.
  */
 public final class ActiveInstanceDeactivatedEvent extends ApplicationEvent {

@@ -118,6 +118,27 @@ class PidFileWatchdogTests {
 		assertThat(this.events).hasSize(2).allSatisfy((event) -> assertThat(event).isInstanceOf(PidFileLockLostEvent.class));
 	}
 
+	/**
+	 * In standby mode a loss sends the instance back to waiting: it lets go of the file that
+	 * left the path, takes the path again once it is free, and a later loss is reported too.
+	 */
+	@Test
+	void checkAfterAStandbyTookThePathAgainShouldReportAFurtherLoss() throws Exception {
+		Path path = this.temp.resolve("app.pid");
+		PidFileWatchdog watchdog = watchdog(path);
+		takeOver(path);
+		watchdog.check();
+		this.pidFile.abandon();
+		watchdog.check();
+		Flock.release(this.holder);
+		this.holder = null;
+		assertThat(this.pidFile.adopt(PidFile.acquire(path))).isTrue();
+		watchdog.check();
+		takeOver(path);
+		watchdog.check();
+		assertThat(this.events).hasSize(2).allSatisfy((event) -> assertThat(event).isInstanceOf(PidFileLockLostEvent.class));
+	}
+
 	@Test
 	void checkWhenTheDirectoryWasReplacedByAFileShouldNameTheErrno(CapturedOutput output) throws Exception {
 		Path directory = this.temp.resolve("run");

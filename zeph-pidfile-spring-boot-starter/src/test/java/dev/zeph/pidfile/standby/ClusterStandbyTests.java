@@ -95,21 +95,15 @@ class ClusterStandbyTests {
 			LoggedProcess second = instances.start();
 			second.awaitOutput("Waiting for the cluster lock");
 			Polling.await(() -> server.heldLocks(0x7a65706e) == 1, "the standby to stand in line");
-			Polling.await(() -> inFlight(instances, first.pid()), "a run in flight");
+			Polling.await(() -> instances.inFlight(first), "a run in flight");
 			assertThat(instances.terminate(first)).isEqualTo(143);
 			assertThat(first.output()).contains(StandbyTestApplication.EVENT + "deactivated RELEASED")
 				.doesNotContain(StandbyTestApplication.EVENT + "task interrupted");
 			second.awaitOutput(StandbyTestApplication.EVENT + "activated");
 			assertThat(second.output()).contains("handed over cleanly by the previous holder, active at once");
 			instances.awaitWork(second, "task");
-			List<WorkWitness.Period> periods = instances.assertNoOverlap();
-			long firstLastEnd = periods.stream()
-				.filter((period) -> period.pid() == first.pid())
-				.mapToLong(WorkWitness.Period::end)
-				.max()
-				.orElseThrow();
-			assertThat(periods.stream().filter((period) -> period.pid() == second.pid()))
-				.allMatch((period) -> period.begin() > firstLastEnd);
+			instances.assertNoOverlap();
+			instances.assertWorkedOnlyAfter(second, first);
 		}
 	}
 
@@ -126,7 +120,7 @@ class ClusterStandbyTests {
 			first.awaitOutput(StandbyTestApplication.EVENT + "activated");
 			LoggedProcess second = instances.start(url());
 			second.awaitOutput("Waiting for the cluster lock");
-			Polling.await(() -> inFlight(instances, first.pid()), "a run in flight");
+			Polling.await(() -> instances.inFlight(first), "a run in flight");
 			relay.silence();
 			first.awaitOutput(StandbyTestApplication.EVENT + "task interrupted")
 				.awaitOutput(StandbyTestApplication.EVENT + "deactivated DEADLINE");
@@ -150,7 +144,7 @@ class ClusterStandbyTests {
 			first.awaitOutput(StandbyTestApplication.EVENT + "activated");
 			LoggedProcess second = instances.start(url());
 			second.awaitOutput("Waiting for the cluster lock");
-			Polling.await(() -> inFlight(instances, first.pid()), "a run in flight");
+			Polling.await(() -> instances.inFlight(first), "a run in flight");
 			relay.silence();
 			assertThat(instances.awaitExit(first)).isEqualTo(70);
 			assertThat(first.output()).contains("did not stop within its budget of 1000 ms")
@@ -173,7 +167,7 @@ class ClusterStandbyTests {
 			first.awaitOutput(StandbyTestApplication.EVENT + "activated");
 			LoggedProcess second = instances.start();
 			second.awaitOutput("Waiting for the cluster lock");
-			Polling.await(() -> inFlight(instances, first.pid()), "a run in flight");
+			Polling.await(() -> instances.inFlight(first), "a run in flight");
 			Commands.run("kill", "-STOP", Long.toString(first.pid()));
 			try {
 				// the server's timeout (6 s) frees the lock; the next holder's grace (2.5 s) has not passed
@@ -209,10 +203,8 @@ class ClusterStandbyTests {
 				.contains("Still running: lifecycle bean 'singletonConsumer'");
 			second.awaitOutput(StandbyTestApplication.EVENT + "activated");
 			Polling.await(() -> instances.workers("consumer").contains(second.pid()), "the second's consumer");
-			List<WorkWitness.Period> periods = instances.assertNoOverlap();
-			long firstDied = instances.deaths().get(first.pid());
-			assertThat(periods.stream().filter((period) -> period.pid() == second.pid()))
-				.allMatch((period) -> period.begin() > firstDied);
+			instances.assertNoOverlap();
+			instances.assertWorkedOnlyAfter(second, first);
 		}
 	}
 
@@ -222,18 +214,6 @@ class ClusterStandbyTests {
 		int at = output.indexOf("backend PID ", output.indexOf("Locked cluster lock"));
 		String digits = output.substring(at + "backend PID ".length()).split("[^0-9]")[0];
 		return Long.parseLong(digits);
-	}
-
-	private static boolean inFlight(StandbyInstances instances, long pid) {
-		try {
-			return WorkWitness.periods(instances.witness(), Map.of())
-				.stream()
-				.anyMatch((period) -> period.pid() == pid && period.what().equals("task")
-						&& period.end() == Long.MAX_VALUE);
-		}
-		catch (java.io.IOException ex) {
-			return false;
-		}
 	}
 
 }

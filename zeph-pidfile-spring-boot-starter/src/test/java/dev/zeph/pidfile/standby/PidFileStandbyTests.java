@@ -78,21 +78,15 @@ class PidFileStandbyTests {
 			second.awaitOutput("Standing by: Pid file");
 			Thread.sleep(1000);
 			instances.awaitWork(first, "task");
-			Polling.await(() -> inFlight(instances.witness(), first.pid()), "a run in flight");
+			Polling.await(() -> instances.inFlight(first), "a run in flight");
 			assertThat(instances.terminate(first)).isEqualTo(143);
 			assertThat(first.output()).contains("left in place for the instance waiting to take it over")
 				.doesNotContain(StandbyTestApplication.EVENT + "task interrupted");
 			second.awaitOutput(StandbyTestApplication.EVENT + "activated");
 			assertThat(second.output()).contains("active at once, since it is the file this instance waited on");
 			instances.awaitWork(second, "task");
-			List<WorkWitness.Period> periods = instances.assertNoOverlap();
-			long firstLastEnd = periods.stream()
-				.filter((period) -> period.pid() == first.pid())
-				.mapToLong(WorkWitness.Period::end)
-				.max()
-				.orElseThrow();
-			assertThat(periods.stream().filter((period) -> period.pid() == second.pid()))
-				.allMatch((period) -> period.begin() > firstLastEnd);
+			instances.assertNoOverlap();
+			instances.assertWorkedOnlyAfter(second, first);
 		}
 	}
 
@@ -102,19 +96,6 @@ class PidFileStandbyTests {
 			LoggedProcess first = instances.start();
 			first.awaitOutput(StandbyTestApplication.EVENT + "activated");
 			assertThat(first.output()).contains("Holding pid file").contains("active after a takeover grace of 2000 ms");
-		}
-	}
-
-	/** Whether the process has a run that began and has not ended. */
-	private static boolean inFlight(Path witness, long pid) {
-		try {
-			return WorkWitness.periods(witness, java.util.Map.of())
-				.stream()
-				.anyMatch((period) -> period.pid() == pid && period.what().equals("task")
-						&& period.end() == Long.MAX_VALUE);
-		}
-		catch (java.io.IOException ex) {
-			return false;
 		}
 	}
 

@@ -14,6 +14,8 @@ import dev.zeph.pidfile.testsupport.ChildJvm;
 import dev.zeph.pidfile.testsupport.LoggedProcess;
 import dev.zeph.pidfile.testsupport.Polling;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * Instances of {@link StandbyTestApplication}, each a child JVM, sharing one witness file,
  * and the moments they died, for the witness to end their open periods at.
@@ -109,6 +111,19 @@ final class StandbyInstances implements AutoCloseable {
 		Polling.await(() -> workers(what).contains(process.pid()), process.pid() + " to run " + what);
 	}
 
+	/** Whether the instance has a run of its task that began and has not ended. */
+	boolean inFlight(LoggedProcess process) {
+		try {
+			return WorkWitness.periods(witness(), Map.of())
+				.stream()
+				.anyMatch((period) -> period.pid() == process.pid() && period.what().equals("task")
+						&& period.end() == Long.MAX_VALUE);
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
 	List<Long> workers(String what) {
 		try {
 			return WorkWitness.workers(witness(), what);
@@ -120,6 +135,23 @@ final class StandbyInstances implements AutoCloseable {
 
 	List<WorkWitness.Period> assertNoOverlap() throws IOException {
 		return WorkWitness.assertNoOverlap(witness(), this.deaths);
+	}
+
+	/**
+	 * Fail unless every period of work of the later instance began after the last of the
+	 * earlier one ended, or after it died with work unfinished.
+	 */
+	void assertWorkedOnlyAfter(LoggedProcess later, LoggedProcess earlier) throws IOException {
+		List<WorkWitness.Period> periods = WorkWitness.periods(witness(), this.deaths);
+		long earlierEnd = periods.stream()
+			.filter((period) -> period.pid() == earlier.pid())
+			.mapToLong(WorkWitness.Period::end)
+			.max()
+			.orElseThrow();
+		assertThat(periods).filteredOn((period) -> period.pid() == later.pid())
+			.as("the work of %d, after the work of %d ended at %d", later.pid(), earlier.pid(), earlierEnd)
+			.isNotEmpty()
+			.allMatch((period) -> period.begin() > earlierEnd);
 	}
 
 	@Override
