@@ -159,7 +159,12 @@ public final class FailoverBenchmark {
 		}
 	}
 
-	private static void createSpringIntegrationTable(PostgresServer server) throws Exception {
+	/**
+	 * Spring Integration's lock table, from the schema its jar ships, for the test's role.
+	 * @param server the server
+	 * @throws Exception if the table cannot be made
+	 */
+	public static void createSpringIntegrationTable(PostgresServer server) throws Exception {
 		String ddl;
 		try (InputStream in = FailoverBenchmark.class
 			.getResourceAsStream("/org/springframework/integration/jdbc/schema-postgresql.sql")) {

@@ -48,8 +48,10 @@ import org.springframework.scheduling.annotation.Scheduled;
 @EnableScheduling
 public class StandbyApp {
 
-	public static void main(String[] args) {
+	public static void main(String[] args) throws InterruptedException {
 		SpringApplication.run(StandbyApp.class, args);
+		// a service runs until it is stopped, whether or not a thread of its keeps the JVM up
+		Thread.currentThread().join();
 	}
 
 	@Bean
@@ -93,6 +95,26 @@ public class StandbyApp {
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
 			}
+		}
+
+	}
+
+	/** The floor a standby adds to: the same schedule, each tick doing nothing, unguarded. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "bench.kind", havingValue = "tick")
+	static class Tick {
+
+		@Bean
+		TickTask tickTask() {
+			return new TickTask();
+		}
+
+	}
+
+	static class TickTask {
+
+		@Scheduled(fixedDelayString = "${bench.task-interval:10ms}")
+		void run() {
 		}
 
 	}

@@ -1,8 +1,6 @@
 package dev.zeph.pidfile.benchmarks.standby;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.zeph.pidfile.benchmarks.cluster.FailoverBenchmark;
 import dev.zeph.pidfile.benchmarks.sample.ProcFs;
 import dev.zeph.pidfile.benchmarks.stats.Summary;
 import dev.zeph.pidfile.testsupport.PostgresServer;
@@ -32,8 +31,8 @@ import dev.zeph.pidfile.testsupport.PostgresServer;
  * service with no guard and no task, and statements a minute on the server beside the active
  * one alone.
  * <p>
- * Arguments: {@code [trials per fault, default 20] [report file]}. Run with
- * {@code benchmarks/run.sh standby}.
+ * Arguments: {@code [trials per fault, default 20] [report file] [phases, default failover,cost]}.
+ * Run with {@code benchmarks/run.sh standby}.
  */
 public final class StandbyBenchmark {
 
@@ -53,12 +52,13 @@ public final class StandbyBenchmark {
 	public static void main(String[] args) throws Exception {
 		int trials = (args.length > 0) ? Integer.parseInt(args[0]) : 20;
 		Path report = Path.of((args.length > 1) ? args[1] : "benchmarks/target/standby.txt");
+		List<String> phases = List.of(((args.length > 2) ? args[2] : "failover,cost").split(","));
 		Path directory = Files.createTempDirectory("zeph-standby-");
 		try (PostgresServer server = PostgresServer.start()) {
 			createTables(server);
 			StandbyBenchmark benchmark = new StandbyBenchmark(server, directory);
 			Map<String, Map<Fault, Result>> results = new LinkedHashMap<>();
-			for (Kind kind : Kind.values()) {
+			for (Kind kind : phases.contains("failover") ? Kind.values() : new Kind[0]) {
 				Map<Fault, Result> byFault = new LinkedHashMap<>();
 				for (Fault fault : Fault.values()) {
 					byFault.put(fault, benchmark.failover(kind, fault, trials));
@@ -66,11 +66,16 @@ public final class StandbyBenchmark {
 				results.put(kind.label, byFault);
 			}
 			Map<String, Cost> costs = new LinkedHashMap<>();
-			for (Kind kind : Kind.values()) {
-				costs.put(kind.label, benchmark.cost(kind));
+			double idle = Double.NaN;
+			double tick = Double.NaN;
+			if (phases.contains("cost")) {
+				idle = benchmark.baselineCpu(null);
+				tick = benchmark.baselineCpu("tick");
+				for (Kind kind : Kind.values()) {
+					costs.put(kind.label, benchmark.cost(kind));
+				}
 			}
-			double baseline = benchmark.idleCpu();
-			String table = table(results, costs, baseline, trials);
+			String table = table(results, costs, idle, tick, trials);
 			System.out.println(table);
 			Files.createDirectories(report.toAbsolutePath().getParent());
 			Files.writeString(report, table);
@@ -146,12 +151,17 @@ public final class StandbyBenchmark {
 		}
 	}
 
-	/** CPU a minute of the same service with no guard and no task: the floor a standby adds to. */
-	private double idleCpu() throws Exception {
-		Path witness = this.directory.resolve("idle.log");
+	/**
+	 * CPU a minute of the same service with no guard: with no task ({@code benchKind} null),
+	 * or with the same schedule ticking and doing nothing ({@code tick}), the floor a standby
+	 * adds to.
+	 */
+	private double baselineCpu(String benchKind) throws Exception {
+		Path witness = this.directory.resolve("baseline.log");
 		List<Instance> instances = new ArrayList<>();
 		try {
-			Instance idle = start(null, witness, instances);
+			Instance idle = start(null, witness, instances, (benchKind != null) ? List.of("--bench.kind=" + benchKind)
+					: List.of());
 			Thread.sleep(SETTLE.toMillis() * 3);
 			long before = ProcFs.cpuNanos(idle.pid());
 			long start = System.nanoTime();
@@ -184,6 +194,10 @@ public final class StandbyBenchmark {
 	}
 
 	private Instance start(Kind kind, Path witness, List<Instance> instances) throws IOException {
+		return start(kind, witness, instances, List.of());
+	}
+
+	private Instance start(Kind kind, Path witness, List<Instance> instances, List<String> more) throws IOException {
 		List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
 				"-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), StandbyApp.class.getName(),
 				"--spring.main.banner-mode=off", "--bench.witness=" + witness,
@@ -197,6 +211,7 @@ public final class StandbyBenchmark {
 			command.add("--bench.kind=" + kind.benchKind);
 			command.addAll(kind.args(this.directory));
 		}
+		command.addAll(more);
 		Path log = Files.createTempFile(this.directory, "instance-", ".log");
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		Instance instance = new Instance(process, process.pid(), log);
@@ -279,18 +294,8 @@ public final class StandbyBenchmark {
 	}
 
 	private static void createTables(PostgresServer server) throws Exception {
-		String ddl;
-		try (InputStream in = StandbyBenchmark.class
-			.getResourceAsStream("/org/springframework/integration/jdbc/schema-postgresql.sql")) {
-			ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-		}
+		FailoverBenchmark.createSpringIntegrationTable(server);
 		try (Connection admin = server.admin(); Statement statement = admin.createStatement()) {
-			for (String sql : ddl.split(";")) {
-				if (sql.contains("INT_LOCK") && sql.contains("CREATE TABLE")) {
-					statement.execute(sql);
-				}
-			}
-			statement.execute("GRANT ALL ON INT_LOCK TO " + PostgresServer.USER);
 			// ShedLock's table, as its documentation gives it for PostgreSQL
 			statement.execute("CREATE TABLE shedlock (name VARCHAR(64) NOT NULL, lock_until TIMESTAMP NOT NULL,"
 					+ " locked_at TIMESTAMP NOT NULL, locked_by VARCHAR(255) NOT NULL, PRIMARY KEY (name))");
@@ -299,7 +304,7 @@ public final class StandbyBenchmark {
 	}
 
 	private static String table(Map<String, Map<Fault, Result>> results, Map<String, Cost> costs, double idleCpu,
-			int trials) {
+			double tickCpu, int trials) {
 		StringBuilder table = new StringBuilder();
 		table.append(String.format(Locale.ROOT, "%d trials per fault; a run of 50 ms every 10 ms; times from the signal"
 				+ " to the next instance's first run, median (min-max) [95%% CI of the median]%n%n", trials));
@@ -314,6 +319,8 @@ public final class StandbyBenchmark {
 		table.append(String.format(Locale.ROOT, "%n| a standby's cost, one minute | CPU | statements on the server |%n"));
 		table.append("|---|---|---|\n");
 		table.append(String.format(Locale.ROOT, "| the same service, no guard, no task | %.0f ms | 0 |%n", idleCpu));
+		table.append(String.format(Locale.ROOT, "| the same service, no guard, the schedule ticking, each tick doing nothing |"
+				+ " %.0f ms | 0 |%n", tickCpu));
 		costs.forEach((label, cost) -> table.append(String.format(Locale.ROOT, "| %s | %.0f ms | %.0f |%n", label,
 				cost.cpuMillisPerMinute(), cost.statementsPerMinute())));
 		return table.toString();
