@@ -23,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * A daemon thread named {@value #THREAD_NAME} waits on the session between heartbeats, so a
  * terminated session or a stopping server is noticed at once.
+ * <p>
+ * With fencing, each tenure raises its {@link FencingToken} on the lock's session right after
+ * locking, before its takeover grace begins: see {@link #getFencingToken()}.
  */
 public final class ClusterLock implements AutoCloseable {
 
@@ -45,6 +48,8 @@ public final class ClusterLock implements AutoCloseable {
 
 	/** The takeover grace of this tenure: none after a clean handover. */
 	private final long grace;
+
+	private final @Nullable FencingToken fencingToken;
 
 	private final Thread heartbeat;
 
@@ -69,13 +74,14 @@ public final class ClusterLock implements AutoCloseable {
 	private volatile boolean handingOver;
 
 	private ClusterLock(ClusterLockSettings settings, SessionLock session, HolderIdentity identity, long lockedAt,
-			boolean handedOver, Listener listener) {
+			long lastGoodBeat, boolean handedOver, @Nullable FencingToken fencingToken, Listener listener) {
 		this.settings = settings;
 		this.session = session;
 		this.identity = identity;
 		this.lockedAt = lockedAt;
 		this.grace = handedOver ? 0 : settings.takeoverGrace().toNanos();
-		this.lastGoodBeat = lockedAt;
+		this.fencingToken = fencingToken;
+		this.lastGoodBeat = lastGoodBeat;
 		this.listener = listener;
 		this.heartbeat = new Thread(this::run, THREAD_NAME);
 		this.heartbeat.setDaemon(true);
@@ -143,7 +149,7 @@ public final class ClusterLock implements AutoCloseable {
 			throw new ClusterLockUnavailableException(settings.name(), session.database(), Reason.UNREACHABLE,
 					ex.getMessage(), ex);
 		}
-		catch (ClusterLockHeldException | RuntimeException | Error ex) {
+		catch (ClusterLockHeldException | ClusterLockUnavailableException | RuntimeException | Error ex) {
 			// an Error too (no thread for the heartbeat): a lock nobody heartbeats must not stay
 			session.close();
 			throw ex;
@@ -300,14 +306,29 @@ public final class ClusterLock implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Begin the tenure of a session that holds the lock: leave the line, raise the fencing
+	 * token if any, say who holds it, and start the heartbeat. The grace, when there is one,
+	 * begins once the token is known; the increment, which may have waited for transactions of
+	 * the previous token, counts as the first heartbeat.
+	 */
 	private static ClusterLock start(ClusterLockSettings settings, SessionLock session, boolean handedOver,
-			Listener listener) throws SessionLostException {
+			Listener listener) throws SessionLostException, ClusterLockUnavailableException {
 		long lockedAt = System.nanoTime();
+		long lastGoodBeat = lockedAt;
 		HolderIdentity identity = new HolderIdentity(settings.name(), hostName(), ProcessHandle.current().pid(),
 				Instant.now());
 		session.leaveLine();
+		FencingToken token = null;
+		if (settings.fencing() != null) {
+			PostgresFencing.Raised raised = session.fence(settings, identity);
+			token = raised.token();
+			lastGoodBeat = raised.began();
+			lockedAt = System.nanoTime();
+		}
 		session.announce(identity);
-		ClusterLock lock = new ClusterLock(settings, session, identity, lockedAt, handedOver, listener);
+		ClusterLock lock = new ClusterLock(settings, session, identity, lockedAt, lastGoodBeat, handedOver, token,
+				listener);
 		lock.heartbeat.start();
 		return lock;
 	}
@@ -387,6 +408,26 @@ public final class ClusterLock implements AutoCloseable {
 	 */
 	public Duration getLastHeartbeatAge() {
 		return Duration.ofNanos(System.nanoTime() - this.lastGoodBeat);
+	}
+
+	/**
+	 * The fencing token of this tenure, raised right after locking and fixed until the lock is
+	 * let go or lost. It says nothing of whether this instance is still active: the resource
+	 * that checks it does.
+	 * @return the token, if the lock was taken with fencing
+	 */
+	public Optional<FencingToken> getFencingToken() {
+		return Optional.ofNullable(this.fencingToken);
+	}
+
+	/**
+	 * Stop being active, and end the session, because a resource refused this tenure's fencing
+	 * token: another instance holds the lock, whatever this one's heartbeat last found. The
+	 * listener is told of a loss. Does nothing once the lock is closed or lost.
+	 * @param reason what refused the token, in a sentence
+	 */
+	public void fencedOut(String reason) {
+		lose("fenced out: " + reason);
 	}
 
 	/**
@@ -552,7 +593,8 @@ public final class ClusterLock implements AutoCloseable {
 	private void lose(String reason) {
 		boolean wasActive;
 		synchronized (this) {
-			if (this.closed) {
+			// once: a loss told by a fenced-out writer ends the session under the heartbeat
+			if (this.closed || this.lossReason != null) {
 				return;
 			}
 			this.lossReason = reason;

@@ -2,6 +2,7 @@ package dev.zeph.pidfile.cluster;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -24,10 +25,11 @@ import org.jspecify.annotations.Nullable;
  * @param acquireInterval how often a waiting instance tries the lock
  * @param allowOldServer whether to accept PostgreSQL older than 14, which cannot end a frozen
  * holder's session ({@code idle_session_timeout})
+ * @param fencing the fencing tokens to hand out with each tenure, or {@code null} for none
  */
 public record ClusterLockSettings(String name, String url, @Nullable String username, @Nullable String password,
 		Duration serverTimeout, Duration heartbeatInterval, Duration heartbeatTimeout, Duration takeoverGrace,
-		Duration acquireInterval, boolean allowOldServer) {
+		Duration acquireInterval, boolean allowOldServer, @Nullable Fencing fencing) {
 
 	/** The default server timeout. */
 	public static final Duration DEFAULT_SERVER_TIMEOUT = Duration.ofSeconds(6);
@@ -49,6 +51,26 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 
 	/** The shortest heartbeat interval, heartbeat timeout and acquire interval: each is a query's worth. */
 	static final Duration SHORTEST = Duration.ofMillis(50);
+
+	/**
+	 * Settings without fencing tokens.
+	 * @param name the lock name
+	 * @param url the PostgreSQL JDBC URL
+	 * @param username the user, or {@code null}
+	 * @param password the password, or {@code null}
+	 * @param serverTimeout the server timeout
+	 * @param heartbeatInterval the heartbeat interval
+	 * @param heartbeatTimeout the heartbeat timeout
+	 * @param takeoverGrace the takeover grace
+	 * @param acquireInterval the acquire interval
+	 * @param allowOldServer whether to accept PostgreSQL older than 14
+	 */
+	public ClusterLockSettings(String name, String url, @Nullable String username, @Nullable String password,
+			Duration serverTimeout, Duration heartbeatInterval, Duration heartbeatTimeout, Duration takeoverGrace,
+			Duration acquireInterval, boolean allowOldServer) {
+		this(name, url, username, password, serverTimeout, heartbeatInterval, heartbeatTimeout, takeoverGrace,
+				acquireInterval, allowOldServer, null);
+	}
 
 	public ClusterLockSettings {
 		if (name == null || name.isBlank()) {
@@ -129,7 +151,18 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 			Duration heartbeatTimeout) {
 		return new ClusterLockSettings(this.name, this.url, this.username, this.password, serverTimeout,
 				heartbeatInterval, heartbeatTimeout, heartbeatInterval.plus(heartbeatTimeout), this.acquireInterval,
-				this.allowOldServer);
+				this.allowOldServer, this.fencing);
+	}
+
+	/**
+	 * These settings, handing out a fencing token with each tenure.
+	 * @param fencing the table of tokens, and whether to create it
+	 * @return the settings
+	 */
+	public ClusterLockSettings withFencing(@Nullable Fencing fencing) {
+		return new ClusterLockSettings(this.name, this.url, this.username, this.password, this.serverTimeout,
+				this.heartbeatInterval, this.heartbeatTimeout, this.takeoverGrace, this.acquireInterval,
+				this.allowOldServer, fencing);
 	}
 
 	/**
@@ -175,19 +208,45 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 				&& Objects.equals(this.password, that.password) && this.serverTimeout.equals(that.serverTimeout)
 				&& this.heartbeatInterval.equals(that.heartbeatInterval)
 				&& this.heartbeatTimeout.equals(that.heartbeatTimeout) && this.takeoverGrace.equals(that.takeoverGrace)
-				&& this.acquireInterval.equals(that.acquireInterval) && this.allowOldServer == that.allowOldServer);
+				&& this.acquireInterval.equals(that.acquireInterval) && this.allowOldServer == that.allowOldServer
+				&& Objects.equals(this.fencing, that.fencing));
 	}
 
 	@Override
 	public int hashCode() {
 		return Objects.hash(this.name, this.url, this.username, this.password, this.serverTimeout,
 				this.heartbeatInterval, this.heartbeatTimeout, this.takeoverGrace, this.acquireInterval,
-				this.allowOldServer);
+				this.allowOldServer, this.fencing);
 	}
 
 	@Override
 	public String toString() {
 		return "ClusterLockSettings[name=" + this.name + ", url=" + withoutSecrets(this.url) + ", username=" + this.username + "]";
+	}
+
+	/**
+	 * Fencing tokens: a counter per lock name in a table of the lock's database, raised by each
+	 * new holder right after it locks, so that a resource that checks a writer's token can turn
+	 * away a holder that lost the lock without knowing it.
+	 *
+	 * @param table the table, {@code name} or {@code schema.name}; an unqualified one is in the
+	 * lock role's current schema
+	 * @param initializeSchema whether to create the table when it is missing
+	 */
+	public record Fencing(String table, boolean initializeSchema) {
+
+		/** The default table. */
+		public static final String DEFAULT_TABLE = "zeph_lock_fence";
+
+		private static final Pattern IDENTIFIER = Pattern.compile("([A-Za-z_][A-Za-z0-9_$]*\\.)?[A-Za-z_][A-Za-z0-9_$]*");
+
+		public Fencing {
+			if (table == null || !IDENTIFIER.matcher(table).matches()) {
+				throw new IllegalArgumentException("fencing.table: '" + table + "' is not a table name (name or"
+						+ " schema.name, letters, digits and '_')");
+			}
+		}
+
 	}
 
 }

@@ -63,7 +63,10 @@ public final class ClusterLockUnavailableException extends ClusterLockException 
 		SERVER_TOO_OLD,
 
 		/** The lock was taken and then lost. */
-		LOST
+		LOST,
+
+		/** The fencing table is missing, or the role may not write it. */
+		FENCING
 
 	}
 

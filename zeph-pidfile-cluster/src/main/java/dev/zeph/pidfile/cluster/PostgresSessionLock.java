@@ -189,10 +189,11 @@ final class PostgresSessionLock implements SessionLock {
 		try (Statement statement = connection.createStatement();
 				// the session searches only the system catalog from here on: no schema a role can
 				// write to may shadow pg_locks, a lock function or an operator (not as a startup
-				// parameter, which poolers refuse)
+				// parameter, which poolers refuse); the schema the role creates tables in, for the
+				// fencing table, is read first
 				ResultSet result = statement.executeQuery("SELECT pg_catalog.current_setting('server_version_num')::int,"
-						+ " pg_catalog.pg_is_in_recovery(), pg_catalog.pg_backend_pid(),"
-						+ " pg_catalog.set_config('search_path', 'pg_catalog', false)")) {
+						+ " pg_catalog.pg_is_in_recovery(), pg_catalog.pg_backend_pid(), pg_catalog.current_schema(),"
+						+ " pg_catalog.quote_ident(current_user), pg_catalog.set_config('search_path', 'pg_catalog', false)")) {
 			result.next();
 			int version = result.getInt(1);
 			if (result.getBoolean(2)) {
@@ -209,10 +210,11 @@ final class PostgresSessionLock implements SessionLock {
 						null);
 			}
 			long backendPid = result.getLong(3);
+			Server server = new Server(version, backendPid, result.getString(4), result.getString(5));
 			if (backendPid != backendPid(statement)) {
 				throw pooler(settings, database, "the server process changed between two statements");
 			}
-			return new Server(version, backendPid);
+			return server;
 		}
 	}
 
@@ -348,6 +350,13 @@ final class PostgresSessionLock implements SessionLock {
 		catch (SQLException ex) {
 			throw lost("setting application_name", ex);
 		}
+	}
+
+	@Override
+	public PostgresFencing.Raised fence(ClusterLockSettings settings, HolderIdentity identity)
+			throws SessionLostException, ClusterLockUnavailableException {
+		return PostgresFencing.raise(this.connection, settings, this.database, this.server.schema(), identity,
+				this.server.role());
 	}
 
 	@Override
@@ -534,8 +543,11 @@ final class PostgresSessionLock implements SessionLock {
 		}
 	}
 
-	/** What the checks found: {@code server_version_num} and this session's server process. */
-	private record Server(int version, long backendPid) {
+	/**
+	 * What the checks found: {@code server_version_num}, this session's server process, the
+	 * schema the role creates tables in (if any) and the role.
+	 */
+	private record Server(int version, long backendPid, @Nullable String schema, String role) {
 
 	}
 

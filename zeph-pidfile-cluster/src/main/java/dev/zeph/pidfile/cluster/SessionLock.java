@@ -68,6 +68,22 @@ interface SessionLock extends AutoCloseable {
 	void announce(HolderIdentity identity) throws SessionLostException;
 
 	/**
+	 * Raise the lock's fencing token, on this session that holds the lock: the increment waits
+	 * for the transactions that checked an earlier token to end.
+	 * @param settings the lock's settings, with fencing
+	 * @param identity the new holder
+	 * @return the token, and when the increment that raised it began
+	 * @throws SessionLostException if the session is gone
+	 * @throws ClusterLockUnavailableException if the table cannot hold the tokens, or the
+	 * engine hands out none (the default)
+	 */
+	default PostgresFencing.Raised fence(ClusterLockSettings settings, HolderIdentity identity)
+			throws SessionLostException, ClusterLockUnavailableException {
+		throw new ClusterLockUnavailableException(settings.name(), database(),
+				ClusterLockUnavailableException.Reason.FENCING, "this database hands out no fencing tokens", null);
+	}
+
+	/**
 	 * Check, within the heartbeat timeout, that this session still holds the lock and can
 	 * protect anything with it.
 	 * @throws SessionLostException if it does not

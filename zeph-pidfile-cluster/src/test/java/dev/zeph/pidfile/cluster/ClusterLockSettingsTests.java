@@ -18,7 +18,8 @@ class ClusterLockSettingsTests {
 
 	private static final ClusterLockSettings SETTINGS = new ClusterLockSettings("orders",
 			"jdbc:postgresql://db:5432/app", "app", "secret", Duration.ofSeconds(6), Duration.ofMillis(500),
-			Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(250), false);
+			Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(250), false)
+		.withFencing(new ClusterLockSettings.Fencing("zeph_lock_fence", false));
 
 	@Test
 	void settingsWithTheSameComponentsShouldBeEqualWithEqualHashCodes() throws Exception {
@@ -93,6 +94,15 @@ class ClusterLockSettingsTests {
 	}
 
 	@Test
+	void fencingShouldRefuseATableNameThatIsNoIdentifierNamingTheSetting() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new ClusterLockSettings.Fencing("fence; DROP TABLE x", true))
+			.withMessageStartingWith("fencing.table: 'fence; DROP TABLE x' is not a table name");
+		assertThatIllegalArgumentException().isThrownBy(() -> new ClusterLockSettings.Fencing("a.b.c", true))
+			.withMessageStartingWith("fencing.table:");
+		assertThat(new ClusterLockSettings.Fencing("ledger.zeph_fence", false).table()).isEqualTo("ledger.zeph_fence");
+	}
+
+	@Test
 	void withoutSecretsShouldHideTheQueryAndTheUserInformationBeforeTheHost() {
 		assertThat(ClusterLockSettings.withoutSecrets("jdbc:postgresql://db:5432/app")).isEqualTo("jdbc:postgresql://db:5432/app");
 		assertThat(ClusterLockSettings.withoutSecrets("jdbc:postgresql://app:hunter2@db:5432/app?ssl=true"))
@@ -110,6 +120,9 @@ class ClusterLockSettingsTests {
 	}
 
 	private static Object other(Class<?> type, Object value) {
+		if (value instanceof ClusterLockSettings.Fencing fencing) {
+			return new ClusterLockSettings.Fencing(fencing.table(), !fencing.initializeSchema());
+		}
 		if (type == String.class) {
 			return value + "-other";
 		}

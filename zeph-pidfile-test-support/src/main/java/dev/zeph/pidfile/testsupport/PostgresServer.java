@@ -169,7 +169,9 @@ public final class PostgresServer implements AutoCloseable {
 		List<String> command = new ArrayList<>(List.of(this.bin.resolve("pg_ctl").toString(), "-D",
 				this.data.toString(), "-w", "-t", "60", "-l", this.directory.resolve("server.log").toString(), "-o",
 				"-c listen_addresses=127.0.0.1 -c port=" + this.port + " -c unix_socket_directories="
-						+ this.directory + " -c fsync=off -c shared_buffers=16MB -c max_connections=40"));
+						+ this.directory + " -c fsync=off -c shared_buffers=16MB -c max_connections=40"
+						// when each transaction committed: the order the fencing tests check
+						+ " -c track_commit_timestamp=on"));
 		command.addAll(List.of(args));
 		run(command.toArray(String[]::new));
 	}

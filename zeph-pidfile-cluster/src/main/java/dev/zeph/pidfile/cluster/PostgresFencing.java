@@ -1,0 +1,272 @@
+package dev.zeph.pidfile.cluster;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.StringJoiner;
+import java.util.regex.Pattern;
+
+import dev.zeph.pidfile.cluster.ClusterLockSettings.Fencing;
+import dev.zeph.pidfile.cluster.ClusterLockUnavailableException.Reason;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.util.PSQLWarning;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * Fencing tokens in a PostgreSQL table: the new holder's increment, on the lock's session, and
+ * the writer's check, in the write's transaction. The two conflict on the counter's row: the
+ * increment locks it {@code FOR NO KEY UPDATE}, which waits for every check's {@code FOR SHARE}.
+ */
+final class PostgresFencing {
+
+	/** The table's definition, shipped for Flyway and Liquibase users to copy. */
+	static final String SCHEMA_RESOURCE = "schema-postgresql.sql";
+
+	/** The table's name in {@value #SCHEMA_RESOURCE}. */
+	private static final String SCHEMA_TABLE = ClusterLockSettings.Fencing.DEFAULT_TABLE;
+
+	private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_$]*");
+
+	/**
+	 * Raise the token, or take the first; say whether the commit waits for synchronous standbys,
+	 * and how long the statement waited for the row, in microseconds. The session searches only
+	 * the system catalog, so the table comes qualified.
+	 */
+	private static final String RAISE = "INSERT INTO %s AS f (name, token, holder, acquired_at)"
+			+ " VALUES (?, 1, ?, pg_catalog.now())"
+			+ " ON CONFLICT (name) DO UPDATE SET token = f.token + 1, holder = excluded.holder,"
+			+ " acquired_at = excluded.acquired_at"
+			+ " RETURNING f.token, pg_catalog.current_setting('synchronous_standby_names'),"
+			+ " pg_catalog.current_setting('synchronous_commit'),"
+			+ " (extract(epoch FROM pg_catalog.clock_timestamp() - pg_catalog.statement_timestamp()) * 1000000)::bigint";
+
+	/**
+	 * The check: whether the transaction has written yet, looked at before the row is locked;
+	 * a bound on the transaction's idle time unless the session has a shorter one; then the
+	 * current token, its row locked {@code FOR SHARE}. A row updated meanwhile is read again
+	 * once its updater commits, so a check that waited on an increment sees the new token.
+	 */
+	private static final String CHECK = "SELECT f.token, f.holder, f.acquired_at, x.written FROM"
+			+ " (SELECT pg_catalog.txid_current_if_assigned() IS NOT NULL AS written,"
+			+ " CASE WHEN pg_catalog.current_setting('idle_in_transaction_session_timeout')::interval"
+			+ " BETWEEN interval '1 millisecond' AND ?::interval THEN NULL"
+			+ " ELSE pg_catalog.set_config('idle_in_transaction_session_timeout', ?, true) END AS bounded) x,"
+			+ " %s f WHERE f.name = ? FOR SHARE OF f";
+
+	/** The shortest wait for the counter's row before the increment asks again. */
+	private static final Duration SHORTEST_LOCK_TIMEOUT = Duration.ofMillis(50);
+
+	private PostgresFencing() {
+	}
+
+	/**
+	 * Raise the lock's token on its session, which holds the lock, creating the table first
+	 * when the settings say so. The increment waits for the transactions that checked an
+	 * earlier token, each wait bounded within the heartbeat timeout and asked again, so that
+	 * the session's reads never time out meanwhile.
+	 * @param connection the lock's session, in autocommit
+	 * @param settings the lock's settings, with fencing
+	 * @param database the database, for messages
+	 * @param schema the role's current schema, for an unqualified table; {@code null} if none
+	 * @param identity the new holder
+	 * @param role the role the session logged in as, for messages
+	 * @return the token, and when its increment began, as {@link System#nanoTime()}
+	 */
+	static Raised raise(Connection connection, ClusterLockSettings settings, String database, @Nullable String schema,
+			HolderIdentity identity, String role) throws SessionLostException, ClusterLockUnavailableException {
+		Fencing fencing = settings.fencing();
+		if (fencing == null) {
+			throw new IllegalStateException("No fencing in " + settings);
+		}
+		String table = qualify(settings, database, fencing.table(), schema);
+		long lockTimeout = Math.max(SHORTEST_LOCK_TIMEOUT.toMillis(), settings.heartbeatTimeout().toMillis() / 2);
+		String operation = "creating " + table;
+		try {
+			try (Statement statement = connection.createStatement()) {
+				if (fencing.initializeSchema()) {
+					statement.execute(createTable(table));
+				}
+				operation = "setting lock_timeout";
+				statement.executeQuery("SELECT pg_catalog.set_config('lock_timeout', '" + lockTimeout + "', false)")
+					.close();
+			}
+			operation = "raising the fencing token in " + table;
+			try (PreparedStatement statement = connection.prepareStatement(RAISE.formatted(table))) {
+				statement.setString(1, settings.name());
+				statement.setString(2, "PID " + identity.pid() + " on " + identity.host());
+				long began = System.nanoTime();
+				for (long attempt = began;; attempt = System.nanoTime()) {
+					try (ResultSet result = statement.executeQuery()) {
+						result.next();
+						String standbys = result.getString(2).trim();
+						String commit = result.getString(3);
+						boolean synchronous = !standbys.isEmpty()
+								&& !("local".equals(commit) || "off".equals(commit));
+						return new Raised(new FencingToken(settings.name(), database, table, result.getLong(1),
+								settings.serverTimeout(),
+								Duration.ofNanos(attempt - began).plus(Duration.ofNanos(result.getLong(4) * 1000)), synchronous,
+								warnings(statement.getWarnings())), attempt);
+					}
+					catch (SQLException ex) {
+						if (!"55P03".equals(ex.getSQLState())) {
+							throw ex;
+						}
+						// lock_timeout: a transaction of an earlier token holds the row; ask again,
+						// so that no read of this session waits longer than the heartbeat timeout
+						if (Thread.currentThread().isInterrupted()) {
+							throw new SessionLostException("interrupted while " + operation
+									+ ", waiting for transactions of an earlier token to end");
+						}
+					}
+				}
+			}
+		}
+		catch (SQLException ex) {
+			String state = String.valueOf(ex.getSQLState());
+			if (ex.getSQLState() == null || state.startsWith("08") || state.startsWith("57")
+					|| state.startsWith("53")) {
+				// the session, the server or its resources: as for any other statement of the lock
+				throw new SessionLostException(operation + " failed: " + PostgresSessionLock.describe(ex), ex);
+			}
+			throw new ClusterLockUnavailableException(settings.name(), database, Reason.FENCING,
+					refusal(table, role, operation, ex), ex);
+		}
+	}
+
+	/**
+	 * What to do about a table that cannot hold the tokens, with the statements to run:
+	 * copied into a migration, or run by the table's owner.
+	 */
+	private static String refusal(String table, String role, String operation, SQLException ex) {
+		String cause = operation + " failed: " + PostgresSessionLock.describe(ex);
+		return switch (String.valueOf(ex.getSQLState())) {
+			case "42P01" -> cause + ". The fencing table " + table + " does not exist: create it (in a migration, or"
+					+ " let the lock create it at start-up) with: " + createTable(table) + "; " + grant(table, role);
+			case "3F000" -> cause + ". The schema of the fencing table " + table + " does not exist: create it, then"
+					+ " the table, with: " + createTable(table) + "; " + grant(table, role);
+			case "42501" -> operation.startsWith("creating")
+					? cause + ". Role " + role + " may not create the fencing table " + table + ": create it as a role"
+							+ " that may, with: " + createTable(table) + "; " + grant(table, role)
+					: cause + ". Role " + role + " may not write the fencing table " + table + ": as its owner, run "
+							+ grant(table, role);
+			case "42703", "42P10", "42804" -> cause + ". The fencing table " + table + " is not as the lock needs"
+					+ " it (name TEXT PRIMARY KEY, token BIGINT, holder TEXT, acquired_at TIMESTAMPTZ): " + createTable(table);
+			default -> cause;
+		};
+	}
+
+	private static String grant(String table, String role) {
+		return "GRANT SELECT, INSERT, UPDATE ON " + table + " TO " + role + ";";
+	}
+
+	/**
+	 * The shipped definition for the given table, in one line.
+	 */
+	static String createTable(String table) {
+		StringJoiner sql = new StringJoiner(" ");
+		for (String line : schema().split("\n")) {
+			String code = line.strip();
+			if (!code.isEmpty() && !code.startsWith("--")) {
+				sql.add(code);
+			}
+		}
+		String statement = sql.toString().replace(" ( ", " (").replace(" )", ")");
+		statement = statement.endsWith(";") ? statement.substring(0, statement.length() - 1) : statement;
+		return statement.replace(" " + SCHEMA_TABLE + " ", " " + table + " ");
+	}
+
+	private static String schema() {
+		try (InputStream in = PostgresFencing.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+			if (in == null) {
+				throw new IllegalStateException("The jar has no " + SCHEMA_RESOURCE + " beside "
+						+ PostgresFencing.class.getName());
+			}
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * The table as the session must name it: it searches only the system catalog, so an
+	 * unqualified name is put in the schema the role would have created it in.
+	 */
+	private static String qualify(ClusterLockSettings settings, String database, String table,
+			@Nullable String schema) throws ClusterLockUnavailableException {
+		if (table.contains(".")) {
+			return table;
+		}
+		if (schema == null) {
+			throw new ClusterLockUnavailableException(settings.name(), database, Reason.FENCING,
+					"the fencing table " + table + " is in no schema: the role's search_path names none that exists;"
+							+ " name the table as schema.name",
+					null);
+		}
+		return quote(schema) + "." + table;
+	}
+
+	private static String quote(String identifier) {
+		return PLAIN_IDENTIFIER.matcher(identifier).matches() ? identifier
+				: '"' + identifier.replace("\"", "\"\"") + '"';
+	}
+
+	private static @Nullable String warnings(@Nullable SQLWarning warning) {
+		StringJoiner text = new StringJoiner("; ");
+		for (SQLWarning next = warning; next != null; next = next.getNextWarning()) {
+			ServerErrorMessage server = (next instanceof PSQLWarning psql) ? psql.getServerErrorMessage() : null;
+			String detail = (server != null) ? server.getDetail() : null;
+			text.add(next.getMessage() + ((detail != null) ? " (" + detail + ")" : ""));
+		}
+		return (text.length() > 0) ? text.toString() : null;
+	}
+
+	/**
+	 * Check a token as the first statement of a transaction.
+	 * @see FencingToken#check(Connection)
+	 */
+	static void check(Connection connection, FencingToken token) throws SQLException, StaleFencingTokenException {
+		if (connection.getAutoCommit()) {
+			throw new IllegalStateException("The " + token + " was checked on a connection in autocommit: the check"
+					+ " must be the first statement of the write's own transaction, which holds the next holder's"
+					+ " increment off until it ends; in autocommit the increment can slip in before the write");
+		}
+		try (PreparedStatement statement = connection.prepareStatement(CHECK.formatted(token.getTable()))) {
+			long timeout = token.getServerTimeout().toMillis();
+			statement.setString(1, timeout + " milliseconds");
+			statement.setString(2, Long.toString(timeout));
+			statement.setString(3, token.getLockName());
+			try (ResultSet result = statement.executeQuery()) {
+				if (!result.next()) {
+					throw new StaleFencingTokenException(token, null, null, null);
+				}
+				if (result.getBoolean(4)) {
+					throw new IllegalStateException("The " + token + " was checked in a transaction that had written"
+							+ " already: the check must be its first statement, or the writes before it are not fenced");
+				}
+				long current = result.getLong(1);
+				if (current != token.getValue()) {
+					throw new StaleFencingTokenException(token, current, result.getString(2), result.getString(3));
+				}
+			}
+		}
+	}
+
+	/**
+	 * A raised token, and when the increment that raised it began.
+	 * @param token the token
+	 * @param began when, as {@link System#nanoTime()}: the session was alive then
+	 */
+	record Raised(FencingToken token, long began) {
+
+	}
+
+}
