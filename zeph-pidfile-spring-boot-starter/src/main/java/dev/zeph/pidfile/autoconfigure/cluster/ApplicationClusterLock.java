@@ -1,11 +1,16 @@
 package dev.zeph.pidfile.autoconfigure.cluster;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.zeph.pidfile.cluster.ClusterLock;
+import dev.zeph.pidfile.cluster.FencingToken;
 import dev.zeph.pidfile.cluster.HolderIdentity;
+import dev.zeph.pidfile.cluster.StaleFencingTokenException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -87,6 +92,57 @@ public final class ApplicationClusterLock {
 	public boolean isHeld() {
 		ClusterLock lock = this.lock;
 		return lock != null && lock.isHeld();
+	}
+
+	/**
+	 * The fencing token of this instance's tenure, while it is active: raised when it took the
+	 * lock, greater than every earlier holder's, and fixed until it lets go or loses the lock.
+	 * Hand it to a resource that refuses tokens lower than the highest it has seen.
+	 * @return the token, or empty when this instance is not active or the lock hands out none
+	 * ({@code zeph.pidfile.cluster.fencing.enabled})
+	 */
+	public OptionalLong getFencingToken() {
+		ClusterLock lock = this.lock;
+		FencingToken token = (lock != null && lock.isActive()) ? lock.getFencingToken().orElse(null) : null;
+		return (token != null) ? OptionalLong.of(token.getValue()) : OptionalLong.empty();
+	}
+
+	/**
+	 * The fencing token of the current or last tenure, whether or not this instance is active.
+	 */
+	Optional<FencingToken> tenureFencingToken() {
+		ClusterLock lock = this.lock;
+		return (lock != null) ? lock.getFencingToken() : Optional.empty();
+	}
+
+	/**
+	 * Check this tenure's fencing token as the first statement of the write's transaction on
+	 * the given connection, locking the counter's row until the transaction ends (see
+	 * {@link FencingToken#check(Connection)}); when another token is current, step down as on a
+	 * loss, and throw. The database decides, not this instance's view of itself: a token that
+	 * is still current orders the transaction's writes before every write of the next holder.
+	 * Spring code calls {@code Fence.check()} or marks the method {@code @Fenced} instead.
+	 * @param connection the connection of the transaction, which has not written yet
+	 * @throws StaleFencingTokenException if another holder's token is current: roll back
+	 * @throws SQLException if the check could not run
+	 * @throws IllegalStateException if the lock hands out no fencing tokens, if it was never
+	 * taken, or if the connection is in autocommit or its transaction has written already
+	 */
+	public void checkFencingToken(Connection connection) throws SQLException, StaleFencingTokenException {
+		ClusterLock lock = this.lock;
+		FencingToken token = (lock != null) ? lock.getFencingToken().orElse(null) : null;
+		if (lock == null || token == null) {
+			throw new IllegalStateException("Cluster lock '" + this.name + "' has " + ((lock == null)
+					? "not been taken by this instance yet, so it has no fencing token"
+					: "no fencing token: set zeph.pidfile.cluster.fencing.enabled=true"));
+		}
+		try {
+			token.check(connection);
+		}
+		catch (StaleFencingTokenException ex) {
+			lock.fencedOut(ex.getMessage());
+			throw ex;
+		}
 	}
 
 	/**

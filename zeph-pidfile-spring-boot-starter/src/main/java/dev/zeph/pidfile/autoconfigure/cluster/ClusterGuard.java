@@ -10,6 +10,7 @@ import dev.zeph.pidfile.cluster.ClusterLockException;
 import dev.zeph.pidfile.cluster.ClusterLockHeldException;
 import dev.zeph.pidfile.cluster.ClusterLockSettings;
 import dev.zeph.pidfile.cluster.ClusterLockUnavailableException;
+import dev.zeph.pidfile.cluster.FencingToken;
 import dev.zeph.pidfile.standby.ActiveInstance;
 import dev.zeph.pidfile.standby.StandbyGuard;
 import org.apache.commons.logging.Log;
@@ -44,6 +45,10 @@ final class ClusterGuard implements StandbyGuard {
 
 	private static final Log logger = LogFactory.getLog(ClusterGuard.class);
 
+	/** A wait of the new token's increment shorter than this is a round trip: not worth a word. */
+	private static final Duration FENCING_WAIT_WORTH_TELLING = Duration.ofMillis(10);
+
+
 	private final ClusterLockSettings settings;
 
 	private final ApplicationClusterLock lock;
@@ -55,6 +60,9 @@ final class ClusterGuard implements StandbyGuard {
 	private volatile @Nullable Thread waiter;
 
 	private volatile boolean closed;
+
+	/** Whether the log said that the fencing tokens are not replicated synchronously. */
+	private volatile boolean asynchronousTold;
 
 	/** Releases the lock if the JVM ends with the context open; left once the lock is released. */
 	private final Runnable releaseOnShutdown = this::close;
@@ -146,13 +154,42 @@ final class ClusterGuard implements StandbyGuard {
 
 	private void held(ClusterLock lock, Duration acquisitionTime) {
 		this.lock.held(lock, acquisitionTime);
+		FencingToken token = lock.getFencingToken().orElse(null);
 		logger.info("Locked cluster lock '" + this.settings.name() + "' on " + lock.getDatabase() + " (key "
 				+ lock.getKey() + ") as " + lock.getIdentity() + ", backend PID " + lock.getBackendPid()
+				+ ((token != null) ? ", fencing token " + token.getValue() + " in " + token.getTable()
+						+ waitedFor(token) : "")
 				+ (lock.wasHandedOver() ? "; handed over cleanly by the previous holder, active at once"
 						: "; active after a takeover grace of " + this.settings.takeoverGrace().toMillis() + " ms"));
+		if (token != null) {
+			tellReplication(token);
+		}
 		if (this.closed) {
 			// closed while it was taken: the context is gone
 			lock.close();
+		}
+	}
+
+	private static String waitedFor(FencingToken token) {
+		return (token.getWaited().compareTo(FENCING_WAIT_WORTH_TELLING) < 0) ? ""
+				: " (after waiting " + token.getWaited().toMillis() + " ms for transactions of the previous token to end)";
+	}
+
+	/**
+	 * Say, once per application, that the tokens live on a primary that a failover may roll
+	 * back, and warn of each increment that the server says may be lost.
+	 */
+	private void tellReplication(FencingToken token) {
+		token.getReplicationWarning()
+			.ifPresent((warning) -> logger.warn("The " + token + " was committed on the primary only, the server"
+					+ " warned: " + warning + ". A failover before a standby receives it may hand the same token to"
+					+ " another holder"));
+		if (!token.isSynchronouslyReplicated() && !this.asynchronousTold) {
+			this.asynchronousTold = true;
+			logger.info("Fencing tokens of cluster lock '" + token.getLockName() + "' are committed on "
+					+ token.getDatabase() + " without waiting for a synchronous standby (synchronous_standby_names"
+					+ " is empty, or synchronous_commit is local or off): a failover may lose the latest increment"
+					+ " and hand its token out again. Fencing across a failover needs synchronous replication");
 		}
 	}
 

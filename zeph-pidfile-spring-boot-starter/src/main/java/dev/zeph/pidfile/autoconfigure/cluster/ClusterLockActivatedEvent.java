@@ -1,5 +1,7 @@
 package dev.zeph.pidfile.autoconfigure.cluster;
 
+import java.util.OptionalLong;
+
 import org.springframework.context.ApplicationEvent;
 
 /**
@@ -13,8 +15,19 @@ public final class ClusterLockActivatedEvent extends ApplicationEvent {
 
 	private static final long serialVersionUID = 1L;
 
-	ClusterLockActivatedEvent(ApplicationClusterLock source) {
+	private final OptionalLong fencingToken;
+
+	ClusterLockActivatedEvent(ApplicationClusterLock source, OptionalLong fencingToken) {
 		super(source);
+		this.fencingToken = fencingToken;
+	}
+
+	/**
+	 * The fencing token of the tenure that became active.
+	 * @return the token, or empty when the lock hands out none
+	 */
+	public OptionalLong getFencingToken() {
+		return this.fencingToken;
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package dev.zeph.pidfile.autoconfigure.cluster;
 
 import java.time.Duration;
+import java.util.OptionalLong;
 
 import dev.zeph.pidfile.cluster.ClusterLock;
 import dev.zeph.pidfile.cluster.ClusterLockHolder;
@@ -63,7 +64,10 @@ final class ClusterLockListener implements ClusterLock.Listener {
 
 	@Override
 	public void activated(ClusterLock lock) {
-		this.guard.edges().activated(new ClusterLockActivatedEvent(this.guard.getLock()));
+		OptionalLong token = lock.getFencingToken()
+			.map((fencing) -> OptionalLong.of(fencing.getValue()))
+			.orElseGet(OptionalLong::empty);
+		this.guard.edges().activated(new ClusterLockActivatedEvent(this.guard.getLock(), token));
 	}
 
 	@Override

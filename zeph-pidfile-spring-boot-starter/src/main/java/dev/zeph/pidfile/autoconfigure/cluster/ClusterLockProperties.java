@@ -76,6 +76,8 @@ public class ClusterLockProperties {
 	 */
 	private boolean allowOldServer;
 
+	private final Fencing fencing = new Fencing();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -162,6 +164,75 @@ public class ClusterLockProperties {
 
 	public void setAllowOldServer(boolean allowOldServer) {
 		this.allowOldServer = allowOldServer;
+	}
+
+	public Fencing getFencing() {
+		return this.fencing;
+	}
+
+	/**
+	 * Fencing tokens: a number that grows with each new holder, checked by the database in the
+	 * transactions of {@code @Fenced} methods.
+	 */
+	public static class Fencing {
+
+		/**
+		 * Whether each tenure raises a fencing token in the lock's database before it becomes
+		 * active.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Table of the tokens, as name or schema.name; an unqualified one is in the current
+		 * schema of the lock's role.
+		 */
+		private String table = "zeph_lock_fence";
+
+		/**
+		 * Whether the lock creates the table at startup when it is missing. 'never', the default,
+		 * is what Spring Session JDBC and Spring Batch do for a database that is not embedded:
+		 * create it in a migration with the statement in the jar's
+		 * dev/zeph/pidfile/cluster/schema-postgresql.sql.
+		 */
+		private SchemaInitialization initializeSchema = SchemaInitialization.NEVER;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getTable() {
+			return this.table;
+		}
+
+		public void setTable(String table) {
+			this.table = table;
+		}
+
+		public SchemaInitialization getInitializeSchema() {
+			return this.initializeSchema;
+		}
+
+		public void setInitializeSchema(SchemaInitialization initializeSchema) {
+			this.initializeSchema = initializeSchema;
+		}
+
+	}
+
+	/**
+	 * Whether to create the fencing table at startup.
+	 */
+	public enum SchemaInitialization {
+
+		/** Create it when it is missing. */
+		ALWAYS,
+
+		/** Never create it: a migration does. */
+		NEVER
+
 	}
 
 }

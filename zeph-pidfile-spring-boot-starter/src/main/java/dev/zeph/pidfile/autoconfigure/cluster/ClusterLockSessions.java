@@ -195,10 +195,13 @@ final class ClusterLockSessions {
 					+ notice.plus(stopBudget).toMillis() + " ms: a previous holder may notice its loss only after"
 					+ " interval + timeout, and its singleton work may take the stop budget to stop.");
 		}
+		ClusterLockProperties.Fencing fencing = properties.getFencing();
 		try {
 			return new ClusterLockSettings(name, url, username, password, properties.getServerTimeout(),
 					properties.getHeartbeatInterval(), properties.getHeartbeatTimeout(), grace,
-					properties.getAcquireInterval(), properties.isAllowOldServer());
+					properties.getAcquireInterval(), properties.isAllowOldServer(),
+					fencing.isEnabled() ? new ClusterLockSettings.Fencing(fencing.getTable(),
+							fencing.getInitializeSchema() == ClusterLockProperties.SchemaInitialization.ALWAYS) : null);
 		}
 		catch (IllegalArgumentException ex) {
 			// the settings name the one at fault first: "server-timeout: ..."
@@ -213,6 +216,7 @@ final class ClusterLockSessions {
 				case "heartbeat-interval" -> properties.getHeartbeatInterval();
 				case "heartbeat-timeout" -> properties.getHeartbeatTimeout();
 				case "takeover-grace" -> grace;
+				case "fencing.table" -> fencing.getTable();
 				default -> properties.getAcquireInterval();
 			};
 			// the property the value came from, which the operator set

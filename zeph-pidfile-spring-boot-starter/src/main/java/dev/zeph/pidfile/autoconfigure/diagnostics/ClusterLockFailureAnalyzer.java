@@ -56,6 +56,9 @@ class ClusterLockFailureAnalyzer extends AbstractFailureAnalyzer<ClusterLockStar
 			case SERVER_TOO_OLD -> "Use PostgreSQL 14 or later, or set 'zeph.pidfile.cluster.allow-old-server=true' to"
 					+ " accept that a frozen holder keeps the lock until its connection drops.";
 			case LOST -> "Start the application again.";
+			case FENCING -> "Run the statements above as the table's owner, or in a migration (Flyway, Liquibase); or set"
+					+ " 'zeph.pidfile.cluster.fencing.initialize-schema=always' for the lock to create the table at"
+					+ " startup, where its role may create it. 'zeph.pidfile.cluster.fencing.table' names another table.";
 		};
 	}
 

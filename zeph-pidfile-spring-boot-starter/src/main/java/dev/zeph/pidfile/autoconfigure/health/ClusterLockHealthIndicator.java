@@ -51,6 +51,9 @@ final class ClusterLockHealthIndicator extends AbstractHealthIndicator {
 				.withDetail("since", identity.since().toString())
 				.withDetail("backendPid", lock.getBackendPid());
 		}
+		if (held) {
+			lock.getFencingToken().ifPresent((token) -> builder.withDetail("fencingToken", token));
+		}
 		builder.withDetail("active", lock.isActive());
 		if (held) {
 			builder.withDetail("lastHeartbeatAge", String.valueOf(lock.getLastHeartbeatAge()));
