@@ -2,6 +2,8 @@ package dev.zeph.pidfile.sample.e2e;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,6 +32,11 @@ class ClusterSampleIT {
 	@BeforeAll
 	static void startServer() throws Exception {
 		server = PostgresServer.start();
+		// the fencing table and the fenced report's, created by the sample where PostgreSQL 15+
+		// lets only the owner create
+		try (Connection admin = server.admin(); Statement statement = admin.createStatement()) {
+			statement.execute("GRANT CREATE ON SCHEMA public TO " + PostgresServer.USER);
+		}
 	}
 
 	@AfterAll
@@ -84,6 +91,47 @@ class ClusterSampleIT {
 			assertNoOverlap(active.pid(), next.pid());
 			System.out.printf("cluster sample: kill -9 of the active instance -> the next active +%d ms%n",
 					(taken - killed) / 1_000_000);
+		}
+	}
+
+	/**
+	 * With fencing switched on: each tenure raises its token before it becomes active and
+	 * says so in its log and its health; killed, the active instance is followed by one with
+	 * a greater token, and by the server's commit times every report of the first token
+	 * commits before the first report of the next.
+	 */
+	@Test
+	void fencingShouldGiveEachTenureAGreaterTokenAndOrderTheReportsByIt() throws Exception {
+		String fencing = "--zeph.pidfile.cluster.fencing.enabled=true";
+		try (LoggedProcess first = start(fencing); LoggedProcess second = start(fencing)) {
+			List<LoggedProcess> both = List.of(first, second);
+			Polling.await(() -> both.stream().filter(ClusterSampleIT::isActive).count() == 1, "one active instance");
+			LoggedProcess active = both.stream().filter(ClusterSampleIT::isActive).findFirst().orElseThrow();
+			LoggedProcess standby = (active == first) ? second : first;
+			long token = server.queryInt("SELECT token FROM zeph_lock_fence WHERE name = 'zeph-pidfile-sample-cluster'");
+			assertThat(active.output()).contains("fencing token " + token + " in public.zeph_lock_fence");
+			assertThat(curl(SampleProcess.port(active), "/actuator/health/clusterLock"))
+				.contains("\"fencingToken\":" + token);
+			assertThat(curl(SampleProcess.port(standby), "/actuator/health/clusterLock")).doesNotContain("fencingToken");
+			Polling.await(() -> reports(token, active.pid()) > 0, "the active one's fenced reports");
+			active.kill();
+			Polling.await(() -> isActive(standby), "the standby to become active");
+			Polling.await(() -> reports(token + 1, standby.pid()) > 0, "the next one's fenced reports");
+			assertThat(curl(SampleProcess.port(standby), "/actuator/health/clusterLock"))
+				.contains("\"fencingToken\":" + (token + 1));
+			assertThat(server.queryInt("SELECT count(*) FROM sample_report a, sample_report b WHERE a.token < b.token"
+					+ " AND pg_xact_commit_timestamp(a.xmin) >= pg_xact_commit_timestamp(b.xmin)"))
+				.as("reports of a token committed after a report of a later one").isZero();
+		}
+	}
+
+	private static int reports(long token, long pid) {
+		try {
+			return server.queryInt("SELECT count(*) FROM sample_report WHERE token = " + token + " AND pid = " + pid);
+		}
+		catch (IllegalStateException ex) {
+			// not created yet
+			return 0;
 		}
 	}
 
