@@ -48,18 +48,30 @@ public final class PostgresServer implements AutoCloseable {
 
 	private final int port;
 
-	private PostgresServer(Path bin, Path directory, Path data, int port) {
+	/** Whether commits wait for the disk, as a production server's do. */
+	private final boolean durable;
+
+	private PostgresServer(Path bin, Path directory, Path data, int port, boolean durable) {
 		this.bin = bin;
 		this.directory = directory;
 		this.data = data;
 		this.port = port;
+		this.durable = durable;
 	}
 
 	/**
 	 * Start a new primary, with a role {@value #USER} that is no superuser, as an application's.
 	 */
 	public static PostgresServer start() throws Exception {
-		return start(binaries());
+		return start(binaries(), false);
+	}
+
+	/**
+	 * Start a new primary whose commits wait for the disk ({@code fsync} on), as a production
+	 * server's do, for benchmarks whose figures depend on it; the tests' servers skip it.
+	 */
+	public static PostgresServer startDurable() throws Exception {
+		return start(binaries(), true);
 	}
 
 	/**
@@ -67,16 +79,16 @@ public final class PostgresServer implements AutoCloseable {
 	 * {@code io.zonky.test.postgres} on the test class path, unpacked once per JVM.
 	 */
 	public static PostgresServer startVersion13() throws Exception {
-		return start(version13Binaries());
+		return start(version13Binaries(), false);
 	}
 
-	private static PostgresServer start(Path bin) throws Exception {
+	private static PostgresServer start(Path bin, boolean durable) throws Exception {
 		Path directory = directory();
 		Path data = directory.resolve("data");
 		Path passwordFile = Files.writeString(directory.resolve("pw"), SUPERUSER_PASSWORD + "\n");
 		run(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "--auth-local=trust",
 				"--auth-host=scram-sha-256", "--pwfile=" + passwordFile, "-E", "UTF8", "--no-sync");
-		PostgresServer server = new PostgresServer(bin, directory, data, freePort());
+		PostgresServer server = new PostgresServer(bin, directory, data, freePort(), durable);
 		server.pgCtl("start");
 		try (Connection admin = server.admin(); Statement statement = admin.createStatement()) {
 			statement.execute("CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'");
@@ -93,7 +105,7 @@ public final class PostgresServer implements AutoCloseable {
 		run(new String[] { "env", "PGPASSWORD=" + SUPERUSER_PASSWORD, this.bin.resolve("pg_basebackup").toString(),
 				"-h", "127.0.0.1", "-p", Integer.toString(this.port), "-U", "postgres", "-D", data.toString(),
 				"-R", "-X", "stream" });
-		PostgresServer standby = new PostgresServer(this.bin, directory, data, freePort());
+		PostgresServer standby = new PostgresServer(this.bin, directory, data, freePort(), this.durable);
 		standby.pgCtl("start");
 		return standby;
 	}
@@ -169,7 +181,8 @@ public final class PostgresServer implements AutoCloseable {
 		List<String> command = new ArrayList<>(List.of(this.bin.resolve("pg_ctl").toString(), "-D",
 				this.data.toString(), "-w", "-t", "60", "-l", this.directory.resolve("server.log").toString(), "-o",
 				"-c listen_addresses=127.0.0.1 -c port=" + this.port + " -c unix_socket_directories="
-						+ this.directory + " -c fsync=off -c shared_buffers=16MB -c max_connections=40"
+						+ this.directory + " -c fsync=" + (this.durable ? "on" : "off")
+						+ " -c shared_buffers=16MB -c max_connections=40"
 						// when each transaction committed: the order the fencing tests check
 						+ " -c track_commit_timestamp=on"));
 		command.addAll(List.of(args));
