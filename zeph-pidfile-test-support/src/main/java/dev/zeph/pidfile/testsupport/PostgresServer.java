@@ -28,13 +28,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * temporary directory and {@code pg_ctl} on a free port of the loopback address. As root the
  * server runs as the {@code postgres} user, since PostgreSQL refuses to run as root.
  */
-public final class PostgresServer implements AutoCloseable {
-
-	/** A role that is no superuser, as an application's. */
-	public static final String USER = "app";
-
-	/** Its password. */
-	public static final String PASSWORD = "app-secret";
+public final class PostgresServer implements LockDatabase {
 
 	private static final String SUPERUSER_PASSWORD = "zeph-test";
 
@@ -110,15 +104,18 @@ public final class PostgresServer implements AutoCloseable {
 		return standby;
 	}
 
+	@Override
 	public int port() {
 		return this.port;
 	}
 
-	public String url() {
-		return "jdbc:postgresql://127.0.0.1:" + this.port + "/postgres";
+	@Override
+	public String url(int port) {
+		return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
 	}
 
 	/** A superuser's connection, for what a test does to the server from outside. */
+	@Override
 	public Connection admin() throws SQLException {
 		return DriverManager.getConnection(url(), "postgres", SUPERUSER_PASSWORD);
 	}
@@ -148,6 +145,7 @@ public final class PostgresServer implements AutoCloseable {
 	}
 
 	/** {@code pg_terminate_backend}, as an administrator or a watchdog would. */
+	@Override
 	public void terminate(long backendPid) throws SQLException {
 		try (Connection admin = admin(); Statement statement = admin.createStatement()) {
 			statement.execute("SELECT pg_terminate_backend(" + backendPid + ")");
@@ -163,6 +161,7 @@ public final class PostgresServer implements AutoCloseable {
 	}
 
 	/** A fast restart: every session is ended, every lock freed. */
+	@Override
 	public void restart() throws Exception {
 		pgCtl("restart", "-m", "fast");
 	}

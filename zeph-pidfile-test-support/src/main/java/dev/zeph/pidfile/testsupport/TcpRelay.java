@@ -112,15 +112,16 @@ public final class TcpRelay implements AutoCloseable {
 				byte[] buffer = new byte[8192];
 				int read;
 				while ((read = in.read(buffer)) >= 0) {
-					while (this.silent && !this.closed) {
-						Thread.sleep(50);
-					}
+					holdWhileSilent();
 					chunks.put(new Chunk(System.nanoTime() + this.delayNanos, Arrays.copyOf(buffer, read)));
 				}
 			}
-			finally {
-				chunks.put(new Chunk(System.nanoTime(), null));
+			catch (IOException ex) {
+				// a reset: an end as well
 			}
+			// the end too: a silent network passes on no FIN, so the other side never hears of it
+			holdWhileSilent();
+			chunks.put(new Chunk(System.nanoTime(), null));
 		});
 		daemon("relay-write", () -> {
 			try (OutputStream out = to.getOutputStream()) {
@@ -131,6 +132,12 @@ public final class TcpRelay implements AutoCloseable {
 				}
 			}
 		});
+	}
+
+	private void holdWhileSilent() throws InterruptedException {
+		while (this.silent && !this.closed) {
+			Thread.sleep(50);
+		}
 	}
 
 	private static void daemon(String name, Pump pump) {
