@@ -97,7 +97,7 @@ public final class ClusterLock implements AutoCloseable {
 	 */
 	public static ClusterLock acquire(ClusterLockSettings settings, Listener listener)
 			throws ClusterLockHeldException, ClusterLockUnavailableException {
-		return acquire(settings, PostgresSessionLock.open(settings), listener);
+		return acquire(settings, SessionLock.open(settings), listener);
 	}
 
 	/**
@@ -126,7 +126,7 @@ public final class ClusterLock implements AutoCloseable {
 				// the session opened ahead could not reach the server, or ended before its first use
 				// (terminated, a restart, a proxy in between): one opened now answers for the
 				// database as a start without one would
-				return acquire(settings, PostgresSessionLock.open(settings), listener);
+				return acquire(settings, SessionLock.open(settings), listener);
 			}
 		}
 		finally {
@@ -209,7 +209,7 @@ public final class ClusterLock implements AutoCloseable {
 					if (session == null) {
 						ClusterLockConnection opening = ahead;
 						ahead = null;
-						session = (opening != null) ? opening.take() : PostgresSessionLock.open(settings);
+						session = (opening != null) ? opening.take() : SessionLock.open(settings);
 						session.joinLine();
 					}
 					long tried = System.nanoTime();
@@ -362,12 +362,13 @@ public final class ClusterLock implements AutoCloseable {
 	}
 
 	/**
-	 * The advisory lock's key, as {@code pg_locks} shows it ({@code classid, objid}, with
-	 * {@code objsubid = 2}).
-	 * @return the two halves, in parentheses
+	 * The lock as the server knows it: on PostgreSQL the advisory lock's key, as
+	 * {@code pg_locks} shows it ({@code classid, objid}, with {@code objsubid = 2}); on MySQL
+	 * and MariaDB the name {@code GET_LOCK} took, quoted.
+	 * @return the key
 	 */
 	public String getKey() {
-		return LockKey.of(this.settings.name()).toString();
+		return this.session.key();
 	}
 
 	/**
@@ -395,11 +396,21 @@ public final class ClusterLock implements AutoCloseable {
 	}
 
 	/**
-	 * The server process of the lock's session.
-	 * @return its pid on the server
+	 * The server's id of the lock's session: its server process on PostgreSQL, its connection
+	 * id on MySQL and MariaDB.
+	 * @return the id
 	 */
 	public long getBackendPid() {
 		return this.session.backendPid();
+	}
+
+	/**
+	 * The lock's session in the server's terms, for messages: {@code backend PID 4242} on
+	 * PostgreSQL, {@code connection 17} on MySQL and MariaDB.
+	 * @return the session
+	 */
+	public String getSession() {
+		return this.session.session();
 	}
 
 	/**

@@ -128,7 +128,7 @@ public final class ClusterLockConnection implements AutoCloseable {
 		SessionLock session = null;
 		Throwable failure = null;
 		try {
-			session = PostgresSessionLock.openAhead(this.opening);
+			session = SessionLock.openAhead(this.opening);
 			// what taking the lock will need, found here: the host's name, the statements' classes
 			ClusterLock.hostName();
 			session.holder();

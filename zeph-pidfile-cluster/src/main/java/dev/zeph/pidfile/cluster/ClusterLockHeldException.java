@@ -25,14 +25,14 @@ public final class ClusterLockHeldException extends ClusterLockException {
 			return where + " is held, by a session that let go and took it again each time this one looked";
 		}
 		if (identity == null) {
-			return where + " is held by backend PID " + holder.backendPid()
-					+ ", a session that did not say who it is" + holder.applicationName().map((name) -> " (application_name '" + name + "')").orElse("");
+			return where + " is held by " + holder.session() + ", a session that did not say who it is"
+					+ holder.applicationName().map((name) -> " ('" + name + "')").orElse("");
 		}
 		if (!identity.isFor(lockName)) {
 			return where + " is held under the same key by lock '" + identity.name() + "' (" + identity
-					+ ", backend PID " + holder.backendPid() + "): the two names hash alike; rename one of them";
+					+ ", " + holder.session() + "): the two names hash alike; rename one of them";
 		}
-		return where + " is held by " + identity + ", backend PID " + holder.backendPid();
+		return where + " is held by " + identity + ", " + holder.session();
 	}
 
 	/**

@@ -11,12 +11,13 @@ import org.jspecify.annotations.Nullable;
  * instances be active at once is refused, naming the setting.
  *
  * @param name the lock name: instances with the same name exclude each other
- * @param url the PostgreSQL JDBC URL
+ * @param url the JDBC URL of PostgreSQL, MySQL or MariaDB: its engine is chosen from it
  * @param username the user, or {@code null} for the URL's or the driver's default
  * @param password the password, or {@code null}
  * @param serverTimeout after how long without a word from the holder the server ends its
  * session and so frees the lock ({@code idle_session_timeout}, {@code tcp_user_timeout} and
- * TCP keepalives, set on the lock's session)
+ * TCP keepalives on PostgreSQL, {@code wait_timeout} and the network timeouts on MySQL and
+ * MariaDB, set on the lock's session)
  * @param heartbeatInterval how often the holder checks that the lock is still its own
  * @param heartbeatTimeout how long one check may take before the holder gives the lock up
  * @param takeoverGrace how long a new holder waits after locking before it becomes active:
@@ -55,7 +56,7 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 	/**
 	 * Settings without fencing tokens.
 	 * @param name the lock name
-	 * @param url the PostgreSQL JDBC URL
+	 * @param url the JDBC URL of PostgreSQL, MySQL or MariaDB: its engine is chosen from it
 	 * @param username the user, or {@code null}
 	 * @param password the password, or {@code null}
 	 * @param serverTimeout the server timeout
@@ -76,9 +77,10 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 		if (name == null || name.isBlank()) {
 			throw new IllegalArgumentException("name: a lock name must not be empty");
 		}
-		if (url == null || !url.startsWith("jdbc:postgresql:")) {
-			throw new IllegalArgumentException("url: '" + withoutSecrets(url)
-					+ "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
+		checkUrl(url);
+		if (fencing != null && !url.startsWith("jdbc:postgresql:")) {
+			throw new IllegalArgumentException("fencing.enabled: fencing tokens are kept on PostgreSQL only, and '"
+					+ withoutSecrets(url) + "' is not a PostgreSQL URL");
 		}
 		inRange("server-timeout", serverTimeout);
 		inRange("heartbeat-interval", heartbeatInterval);
@@ -107,6 +109,32 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 	}
 
 	/**
+	 * Refuse a URL that no engine takes: one of another database, or one that lets the driver
+	 * move the session between servers (several hosts, a failover or load-balancing mode), on
+	 * each of which the same name is another lock.
+	 */
+	private static void checkUrl(@Nullable String url) {
+		if (url != null && url.startsWith("jdbc:postgresql:")) {
+			return;
+		}
+		if (url == null || !(url.startsWith("jdbc:mysql:") || url.startsWith("jdbc:mariadb:"))) {
+			throw new IllegalArgumentException("url: '" + withoutSecrets(url) + "' is not a JDBC URL of PostgreSQL,"
+					+ " MySQL or MariaDB (jdbc:postgresql://host:port/database, jdbc:mysql://..., jdbc:mariadb://...)");
+		}
+		int authority = url.indexOf(':', "jdbc:".length()) + 1;
+		String rest = url.substring(authority);
+		int end = rest.indexOf('/', 2);
+		String hosts = (end >= 0) ? rest.substring(0, end) : rest;
+		int query = hosts.indexOf('?');
+		hosts = (query >= 0) ? hosts.substring(0, query) : hosts;
+		if (!rest.startsWith("//") || hosts.contains(",") || hosts.contains("(")) {
+			throw new IllegalArgumentException("url: '" + withoutSecrets(url) + "' names several hosts or a failover"
+					+ " mode: a named lock is one server's, and on another the same name is another lock; name the"
+					+ " primary alone (jdbc:" + url.substring("jdbc:".length(), authority) + "//host:port/database)");
+		}
+	}
+
+	/**
 	 * The URL as messages show it: without its query or the user information before its host,
 	 * either of which may hold a password.
 	 * @param url a JDBC URL
@@ -128,7 +156,7 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 	/**
 	 * Settings with the defaults, and a takeover grace of heartbeat interval plus timeout.
 	 * @param name the lock name
-	 * @param url the PostgreSQL JDBC URL
+	 * @param url the JDBC URL of PostgreSQL, MySQL or MariaDB: its engine is chosen from it
 	 * @param username the user, or {@code null}
 	 * @param password the password, or {@code null}
 	 * @return the settings

@@ -47,6 +47,9 @@ public final class ClusterLockUnavailableException extends ClusterLockException 
 		/** The URL is not a PostgreSQL JDBC URL. */
 		NOT_POSTGRESQL,
 
+		/** The driver the URL names is not on the class path. */
+		NO_DRIVER,
+
 		/** No connection could be made: host, port or network. */
 		UNREACHABLE,
 
@@ -59,7 +62,13 @@ public final class ClusterLockUnavailableException extends ClusterLockException 
 		/** A transaction pooler between: a session lock would stay on a connection others use. */
 		POOLER,
 
-		/** Older than PostgreSQL 14: no {@code idle_session_timeout}, so no lease on a frozen holder. */
+		/** A Galera node or a multi-primary group member: its named locks are its node's alone. */
+		MULTI_PRIMARY,
+
+		/**
+		 * Older than PostgreSQL 14 (no {@code idle_session_timeout}, so no lease on a frozen
+		 * holder), MySQL 5.7.5 or MariaDB 10.0.2 (one named lock per session).
+		 */
 		SERVER_TOO_OLD,
 
 		/** The lock was taken and then lost. */

@@ -41,14 +41,23 @@ public record HolderIdentity(String name, String host, long pid, Instant since) 
 	 * @return the value
 	 */
 	String toApplicationName() {
-		String tail = tail();
+		String tail = tail(MAX_BYTES);
 		return PREFIX + escape(cutName(MAX_BYTES - PREFIX.length() - tail.length())) + tail;
 	}
 
+	/**
+	 * The same text as {@link #toApplicationName()}, whole: for a server that shows a text of
+	 * any length, where the full name tells two long lock names apart.
+	 * @return the text, all printable ASCII
+	 */
+	String toText() {
+		return PREFIX + escape(this.name) + tail(Integer.MAX_VALUE);
+	}
+
 	/** {@code :<host>:<pid>:<since>}, the host fitted to the room the pid and since leave. */
-	private String tail() {
+	private String tail(int maxBytes) {
 		String end = ":" + this.pid + ":" + Long.toString(this.since.getEpochSecond(), 36);
-		int hostRoom = MAX_BYTES - PREFIX.length() - 1 - end.length() - 1;
+		int hostRoom = maxBytes - PREFIX.length() - 1 - end.length() - 1;
 		return ":" + escape(fit(this.host, hostRoom)) + end;
 	}
 
@@ -96,7 +105,7 @@ public record HolderIdentity(String name, String host, long pid, Instant since) 
 			return true;
 		}
 		HolderIdentity written = new HolderIdentity(lockName, this.host, this.pid, this.since);
-		return written.cutName(MAX_BYTES - PREFIX.length() - written.tail().length()).equals(this.name);
+		return written.cutName(MAX_BYTES - PREFIX.length() - written.tail(MAX_BYTES).length()).equals(this.name);
 	}
 
 	static Optional<HolderIdentity> parse(@Nullable String applicationName) {

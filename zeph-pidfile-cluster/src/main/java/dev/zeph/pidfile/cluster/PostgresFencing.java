@@ -134,7 +134,7 @@ final class PostgresFencing {
 			if (ex.getSQLState() == null || state.startsWith("08") || state.startsWith("57")
 					|| state.startsWith("53")) {
 				// the session, the server or its resources: as for any other statement of the lock
-				throw new SessionLostException(operation + " failed: " + PostgresSessionLock.describe(ex), ex);
+				throw new SessionLostException(operation + " failed: " + SqlErrors.describe(ex), ex);
 			}
 			throw new ClusterLockUnavailableException(settings.name(), database, Reason.FENCING,
 					refusal(table, role, operation, ex), ex);
@@ -146,7 +146,7 @@ final class PostgresFencing {
 	 * copied into a migration, or run by the table's owner.
 	 */
 	private static String refusal(String table, String role, String operation, SQLException ex) {
-		String cause = operation + " failed: " + PostgresSessionLock.describe(ex);
+		String cause = operation + " failed: " + SqlErrors.describe(ex);
 		return switch (String.valueOf(ex.getSQLState())) {
 			case "42P01" -> cause + ". The fencing table " + table + " does not exist: create it (in a migration, or"
 					+ " let the lock create it at start-up) with: " + createTable(table) + "; " + grant(table, role);

@@ -95,21 +95,10 @@ final class PostgresSessionLock implements SessionLock {
 	}
 
 	/**
-	 * Connect, refuse a server that cannot hold a lock worth having, and set the lease.
+	 * Connect, refuse a server that cannot hold a lock worth having, and set the lease unless
+	 * the session is opened ahead.
 	 */
-	static PostgresSessionLock open(ClusterLockSettings settings) throws ClusterLockUnavailableException {
-		return open(settings, true);
-	}
-
-	/**
-	 * Connect and refuse a server that cannot hold a lock worth having, leaving the lease to
-	 * {@link #forLock(ClusterLockSettings)}.
-	 */
-	static PostgresSessionLock openAhead(ClusterLockSettings settings) throws ClusterLockUnavailableException {
-		return open(settings, false);
-	}
-
-	private static PostgresSessionLock open(ClusterLockSettings settings, boolean lease)
+	static PostgresSessionLock open(ClusterLockSettings settings, boolean lease)
 			throws ClusterLockUnavailableException {
 		Properties url = Driver.parseURL(settings.url(), null);
 		String database = (url != null) ? database(url) : String.valueOf(ClusterLockSettings.withoutSecrets(settings.url()));
@@ -125,12 +114,12 @@ final class PostgresSessionLock implements SessionLock {
 			return new PostgresSessionLock(connection, database, settings.name(), server);
 		}
 		catch (SQLException ex) {
-			closeQuietly(connection);
+			SqlErrors.closeQuietly(connection);
 			throw new ClusterLockUnavailableException(settings.name(), database, Reason.UNREACHABLE,
-					"the server did not answer: " + describe(ex), ex);
+					"the server did not answer: " + SqlErrors.describe(ex), ex);
 		}
 		catch (ClusterLockUnavailableException ex) {
-			closeQuietly(connection);
+			SqlErrors.closeQuietly(connection);
 			throw ex;
 		}
 	}
@@ -171,7 +160,7 @@ final class PostgresSessionLock implements SessionLock {
 				connection.setNetworkTimeout(null, (int) settings.heartbeatTimeout().toMillis());
 			}
 			catch (SQLException ex) {
-				closeQuietly(connection);
+				SqlErrors.closeQuietly(connection);
 				throw ex;
 			}
 			return connection;
@@ -180,7 +169,7 @@ final class PostgresSessionLock implements SessionLock {
 			String state = (ex.getSQLState() != null) ? ex.getSQLState() : "";
 			Reason reason = (state.startsWith("28") || state.equals("3D000")) ? Reason.AUTHENTICATION
 					: Reason.UNREACHABLE;
-			throw new ClusterLockUnavailableException(settings.name(), database, reason, describe(ex), ex);
+			throw new ClusterLockUnavailableException(settings.name(), database, reason, SqlErrors.describe(ex), ex);
 		}
 	}
 
@@ -295,7 +284,7 @@ final class PostgresSessionLock implements SessionLock {
 					renamed ? HolderIdentity.PREFIX + settings.name() : null);
 		}
 		catch (SQLException ex) {
-			throw lost("setting the lease", ex);
+			throw SqlErrors.lost("setting the lease", ex);
 		}
 		return renamed ? new PostgresSessionLock(this.connection, this.database, settings.name(), this.server) : this;
 	}
@@ -311,6 +300,16 @@ final class PostgresSessionLock implements SessionLock {
 	}
 
 	@Override
+	public String session() {
+		return "backend PID " + this.server.backendPid();
+	}
+
+	@Override
+	public String key() {
+		return this.key.toString();
+	}
+
+	@Override
 	public boolean tryLock() throws SessionLostException {
 		try (PreparedStatement statement = this.connection.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
 			statement.setInt(1, this.key.space());
@@ -321,7 +320,7 @@ final class PostgresSessionLock implements SessionLock {
 			}
 		}
 		catch (SQLException ex) {
-			throw lost("pg_try_advisory_lock", ex);
+			throw SqlErrors.lost("pg_try_advisory_lock", ex);
 		}
 	}
 
@@ -331,12 +330,12 @@ final class PostgresSessionLock implements SessionLock {
 			statement.setLong(1, Integer.toUnsignedLong(this.key.space()));
 			statement.setLong(2, Integer.toUnsignedLong(this.key.hash()));
 			try (ResultSet result = statement.executeQuery()) {
-				return result.next() ? Optional.of(ClusterLockHolder.of(result.getLong(1), result.getString(2)))
+				return result.next() ? Optional.of(ClusterLockHolder.of(result.getLong(1), result.getString(2), "backend PID " + result.getLong(1)))
 						: Optional.empty();
 			}
 		}
 		catch (SQLException ex) {
-			throw lost("the holder lookup", ex);
+			throw SqlErrors.lost("the holder lookup", ex);
 		}
 	}
 
@@ -348,7 +347,7 @@ final class PostgresSessionLock implements SessionLock {
 			statement.executeQuery().close();
 		}
 		catch (SQLException ex) {
-			throw lost("setting application_name", ex);
+			throw SqlErrors.lost("setting application_name", ex);
 		}
 	}
 
@@ -379,7 +378,7 @@ final class PostgresSessionLock implements SessionLock {
 			}
 		}
 		catch (SQLException ex) {
-			throw lost("the heartbeat", ex);
+			throw SqlErrors.lost("the heartbeat", ex);
 		}
 	}
 
@@ -390,7 +389,7 @@ final class PostgresSessionLock implements SessionLock {
 			this.connection.unwrap(PGConnection.class).getNotifications((int) Math.max(1, timeout.toMillis()));
 		}
 		catch (SQLException ex) {
-			throw lost("waiting on the session", ex);
+			throw SqlErrors.lost("waiting on the session", ex);
 		}
 	}
 
@@ -402,7 +401,7 @@ final class PostgresSessionLock implements SessionLock {
 			statement.executeQuery().close();
 		}
 		catch (SQLException ex) {
-			throw lost("pg_advisory_unlock", ex);
+			throw SqlErrors.lost("pg_advisory_unlock", ex);
 		}
 	}
 
@@ -417,7 +416,7 @@ final class PostgresSessionLock implements SessionLock {
 			this.waiting = true;
 		}
 		catch (SQLException ex) {
-			throw lost("listening for handovers", ex);
+			throw SqlErrors.lost("listening for handovers", ex);
 		}
 	}
 
@@ -438,11 +437,11 @@ final class PostgresSessionLock implements SessionLock {
 					return null;
 				}
 				long pid = result.getLong(3);
-				return result.wasNull() ? ClusterLockHolder.unseen() : ClusterLockHolder.of(pid, result.getString(4));
+				return result.wasNull() ? ClusterLockHolder.unseen() : ClusterLockHolder.of(pid, result.getString(4), "backend PID " + pid);
 			}
 		}
 		catch (SQLException ex) {
-			throw lost("pg_try_advisory_lock", ex);
+			throw SqlErrors.lost("pg_try_advisory_lock", ex);
 		}
 	}
 
@@ -458,7 +457,7 @@ final class PostgresSessionLock implements SessionLock {
 			this.inLine = false;
 		}
 		catch (SQLException ex) {
-			throw lost("leaving the waiters' line", ex);
+			throw SqlErrors.lost("leaving the waiters' line", ex);
 		}
 	}
 
@@ -470,7 +469,7 @@ final class PostgresSessionLock implements SessionLock {
 				.getNotifications((int) Math.max(1, timeout.toMillis()));
 		}
 		catch (SQLException ex) {
-			throw lost("waiting on the session", ex);
+			throw SqlErrors.lost("waiting on the session", ex);
 		}
 		Handover handover = null;
 		for (PGNotification notification : (notifications != null) ? notifications : new PGNotification[0]) {
@@ -498,49 +497,17 @@ final class PostgresSessionLock implements SessionLock {
 			statement.executeQuery().close();
 		}
 		catch (SQLException ex) {
-			throw lost("pg_advisory_unlock", ex);
+			throw SqlErrors.lost("pg_advisory_unlock", ex);
 		}
 	}
 
 	@Override
 	public void close() {
-		closeQuietly(this.connection);
-	}
-
-	private static SessionLostException lost(String operation, SQLException ex) {
-		return new SessionLostException(operation + " failed: " + describe(ex), ex);
-	}
-
-	/**
-	 * The driver's message, its SQLState and what caused it: "The connection attempt failed."
-	 * alone does not say whether the server refused, reset or never answered.
-	 */
-	static String describe(SQLException ex) {
-		StringBuilder text = new StringBuilder(String.valueOf(ex.getMessage()));
-		if (ex.getSQLState() != null) {
-			text.append(" (SQLState ").append(ex.getSQLState()).append(')');
-		}
-		Throwable cause = ex.getCause();
-		for (int depth = 0; cause != null && cause != ex && depth < 4; depth++, cause = cause.getCause()) {
-			String message = cause.getMessage();
-			if (message != null && !text.toString().contains(message)) {
-				text.append("; caused by ").append(cause.getClass().getName()).append(": ").append(message);
-			}
-		}
-		return text.toString();
+		SqlErrors.closeQuietly(this.connection);
 	}
 
 	private static int seconds(Duration duration) {
 		return (int) Math.max(1, (duration.toMillis() + 999) / 1000);
-	}
-
-	private static void closeQuietly(Connection connection) {
-		try {
-			connection.close();
-		}
-		catch (SQLException ex) {
-			// the session ends with the socket either way
-		}
 	}
 
 	/**

@@ -7,10 +7,39 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One database session that can hold one named lock, the part of a cluster lock that depends
- * on the database: PostgreSQL's advisory locks here, MySQL's {@code GET_LOCK} could be another.
- * The lock is the session's: it ends with the session, however that ends.
+ * on the database: PostgreSQL's advisory locks, MySQL's and MariaDB's {@code GET_LOCK}. The
+ * lock is the session's: it ends with the session, however that ends.
  */
 interface SessionLock extends AutoCloseable {
+
+	/**
+	 * Connect to the database the settings' URL names, through the engine for it, refuse a
+	 * server that cannot hold a lock worth having, and set the lease.
+	 * @param settings the settings
+	 * @return the session
+	 * @throws ClusterLockUnavailableException if the database cannot hold the lock
+	 */
+	static SessionLock open(ClusterLockSettings settings) throws ClusterLockUnavailableException {
+		return open(settings, true);
+	}
+
+	/**
+	 * Connect and refuse as {@link #open(ClusterLockSettings)} does, leaving the lease to
+	 * {@link #forLock(ClusterLockSettings)}.
+	 * @param settings the settings
+	 * @return the session
+	 * @throws ClusterLockUnavailableException if the database cannot hold the lock
+	 */
+	static SessionLock openAhead(ClusterLockSettings settings) throws ClusterLockUnavailableException {
+		return open(settings, false);
+	}
+
+	private static SessionLock open(ClusterLockSettings settings, boolean lease)
+			throws ClusterLockUnavailableException {
+		// the settings accept no other URL
+		return settings.url().startsWith("jdbc:postgresql:") ? PostgresSessionLock.open(settings, lease)
+				: MySqlSessionLock.open(settings, lease);
+	}
 
 	/**
 	 * The database, as {@code host:port/dbname}, for messages.
@@ -19,10 +48,22 @@ interface SessionLock extends AutoCloseable {
 	String database();
 
 	/**
-	 * This session's server process.
-	 * @return its pid on the server
+	 * The server's id of this session: its server process, or its connection id.
+	 * @return the id
 	 */
 	long backendPid();
+
+	/**
+	 * This session in the server's terms, for messages.
+	 * @return the session, such as {@code backend PID 4242}
+	 */
+	String session();
+
+	/**
+	 * The lock as the server knows it, for operators who look it up there.
+	 * @return the key, or the name
+	 */
+	String key();
 
 	/**
 	 * This session, opened ahead, made ready for the lock of the given settings: named for it,

@@ -73,51 +73,6 @@ class ClusterLockFaultTests {
 		});
 	}
 
-	@Test
-	void terminatedSessionShouldBeNoticedByTheHolderAndTheWaiterShouldTakeOver() throws Exception {
-		startHolderAndWaiter(this.server.url());
-		long terminated = System.nanoTime();
-		this.server.terminate(this.holder.getBackendPid());
-		Polling.await(() -> this.witness.saw("holder", "lost"), "the holder to notice");
-		assertThat(this.holder.isActive()).isFalse();
-		assertThat(this.holder.getLossReason()).get().asString().contains("terminating connection");
-		Polling.await(() -> this.witness.saw("waiter", "activated"), "the waiter to become active");
-		this.witness.assertNeverTwoActive();
-		report("pg_terminate_backend", terminated);
-	}
-
-	@Test
-	void serverRestartShouldBeNoticedByTheHolderAndTheWaiterShouldTakeOverAfterIt() throws Exception {
-		startHolderAndWaiter(this.server.url());
-		long restarted = System.nanoTime();
-		this.server.restart();
-		Polling.await(() -> this.witness.saw("holder", "lost"), "the holder to notice");
-		assertThat(this.holder.isActive()).isFalse();
-		Polling.await(() -> this.witness.saw("waiter", "activated"), "the waiter to become active");
-		this.witness.assertNeverTwoActive();
-		report("fast restart", restarted);
-	}
-
-	/**
-	 * The relay keeps both TCP connections open and its kernel answers keepalives: only the
-	 * holder's heartbeat timeout and the server's idle session timeout can end this.
-	 */
-	@Test
-	void silentNetworkShouldStopTheHolderBeforeTheServerFreesTheLock() throws Exception {
-		try (TcpRelay relay = new TcpRelay(this.server.port())) {
-			startHolderAndWaiter("jdbc:postgresql://127.0.0.1:" + relay.port() + "/postgres");
-			long silenced = System.nanoTime();
-			relay.silence();
-			Polling.await(() -> this.witness.saw("holder", "lost"), "the holder to notice");
-			assertThat(this.holder.isActive()).isFalse();
-			Polling.await(() -> this.witness.saw("waiter", "activated"), "the waiter to become active");
-			this.witness.assertNeverTwoActive();
-			assertThat(this.witness.when("waiter", "activated") - silenced).as("freed by the server's lease")
-				.isGreaterThanOrEqualTo(ClusterLockSettings.DEFAULT_SERVER_TIMEOUT.toNanos());
-			report("silent network", silenced);
-		}
-	}
-
 	/**
 	 * A distant or busy server: each heartbeat takes two thirds of the heartbeat timeout,
 	 * which is what one check may take, so the holder must keep the lock through beat after

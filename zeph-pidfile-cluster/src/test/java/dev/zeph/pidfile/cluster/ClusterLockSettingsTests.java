@@ -85,11 +85,16 @@ class ClusterLockSettingsTests {
 	}
 
 	@Test
-	void settingsShouldRefuseANonPostgresUrlWithoutRepeatingItsQuery() {
+	void settingsShouldRefuseAUrlOfAnotherDatabaseWithoutRepeatingItsQuery() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> ClusterLockSettings.of("orders", "jdbc:mysql://db/app?password=hunter2", null, null))
+			.isThrownBy(() -> ClusterLockSettings.of("orders", "jdbc:sqlserver://db/app?password=hunter2", null, null))
 			.withMessageStartingWith("url:")
-			.withMessageContaining("jdbc:mysql://db/app?...")
+			.withMessageContaining("jdbc:sqlserver://db/app?...")
+			.withMessageNotContaining("hunter2");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ClusterLockSettings.of("orders", "jdbc:mysql://a,b/app?password=hunter2", null, null))
+			.withMessageStartingWith("url:")
+			.withMessageContaining("names several hosts")
 			.withMessageNotContaining("hunter2");
 	}
 
