@@ -156,7 +156,7 @@ final class ClusterGuard implements StandbyGuard {
 		this.lock.held(lock, acquisitionTime);
 		FencingToken token = lock.getFencingToken().orElse(null);
 		logger.info("Locked cluster lock '" + this.settings.name() + "' on " + lock.getDatabase() + " (key "
-				+ lock.getKey() + ") as " + lock.getIdentity() + ", backend PID " + lock.getBackendPid()
+				+ lock.getKey() + ") as " + lock.getIdentity() + ", " + lock.getSession()
 				+ ((token != null) ? ", fencing token " + token.getValue() + " in " + token.getTable()
 						+ waitedFor(token) : "")
 				+ (lock.wasHandedOver() ? "; handed over cleanly by the previous holder, active at once"

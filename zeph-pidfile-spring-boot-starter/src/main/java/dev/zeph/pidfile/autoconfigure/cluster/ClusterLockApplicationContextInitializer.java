@@ -36,8 +36,7 @@ class ClusterLockApplicationContextInitializer
 		}
 		if (!isAvailable(context.getClassLoader())) {
 			throw new InvalidConfigurationPropertyValueException(ENABLED_PROPERTY, true,
-					"The cluster lock needs dev.zeph:zeph-pidfile-cluster and org.postgresql:postgresql on the class"
-							+ " path.");
+					"The cluster lock needs dev.zeph:zeph-pidfile-cluster on the class path.");
 		}
 		Binder binder = Binder.get(environment);
 		ClusterLockProperties properties = binder.bind("zeph.pidfile.cluster", ClusterLockProperties.class)

@@ -42,7 +42,7 @@ final class ClusterLockListener implements ClusterLock.Listener {
 			this.lastHolder = holder;
 			this.lastLog = now;
 		}
-		this.guard.edges().waiting(holder.identity().map(Object::toString).orElse("backend PID " + holder.backendPid()));
+		this.guard.edges().waiting(holder.identity().map(Object::toString).orElse(holder.session()));
 	}
 
 	/** On the first failed attempt after a good one, and again every minute. */

@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Configuration properties for the cluster lock: one active instance across hosts, on a
- * PostgreSQL session lock ({@code dev.zeph:zeph-pidfile-cluster}). Bound with a
+ * database session lock: PostgreSQL's advisory lock, or MySQL's and MariaDB's
+ * {@code GET_LOCK} ({@code dev.zeph:zeph-pidfile-cluster}). Bound with a
  * {@code Binder} by an initializer before any bean exists, like the pid file's; this class
  * exists for the metadata.
  */
@@ -17,7 +18,7 @@ public class ClusterLockProperties {
 
 	/**
 	 * Whether to take the cluster lock at startup. Needs dev.zeph:zeph-pidfile-cluster and the
-	 * PostgreSQL driver on the class path.
+	 * driver of the database on the class path.
 	 */
 	private boolean enabled;
 
@@ -28,8 +29,9 @@ public class ClusterLockProperties {
 	private @Nullable String name;
 
 	/**
-	 * PostgreSQL JDBC URL of the database that holds the lock. Defaults to
-	 * 'spring.datasource.url'. Point it at the primary, directly or through a session pooler.
+	 * JDBC URL of the database that holds the lock: jdbc:postgresql:, jdbc:mysql: or
+	 * jdbc:mariadb:, which chooses the engine. Defaults to 'spring.datasource.url'. Point it at
+	 * the primary, directly or through a session pooler.
 	 */
 	private @Nullable String url;
 
@@ -72,7 +74,7 @@ public class ClusterLockProperties {
 
 	/**
 	 * Whether to accept PostgreSQL older than 14, which cannot free the lock of a frozen
-	 * holder.
+	 * holder. PostgreSQL only.
 	 */
 	private boolean allowOldServer;
 

@@ -182,7 +182,7 @@ final class ClusterLockSessions {
 		String url = firstText(properties.getUrl(), environment.getProperty("spring.datasource.url"));
 		if (url == null) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "url", null,
-					"Set it, or spring.datasource.url, to the PostgreSQL database that holds the lock.");
+					"Set it, or spring.datasource.url, to the database that holds the lock (PostgreSQL, MySQL or MariaDB).");
 		}
 		String username = firstText(properties.getUsername(), environment.getProperty("spring.datasource.username"));
 		String password = firstText(properties.getPassword(), environment.getProperty("spring.datasource.password"));
@@ -217,6 +217,7 @@ final class ClusterLockSessions {
 				case "heartbeat-timeout" -> properties.getHeartbeatTimeout();
 				case "takeover-grace" -> grace;
 				case "fencing.table" -> fencing.getTable();
+				case "fencing.enabled" -> fencing.isEnabled();
 				default -> properties.getAcquireInterval();
 			};
 			// the property the value came from, which the operator set

@@ -38,7 +38,7 @@ class ClusterLockFailureAnalyzer extends AbstractFailureAnalyzer<ClusterLockStar
 		}
 		String who = held.getHolderIdentity()
 			.map((identity) -> "Stop PID " + identity.pid() + " on " + identity.host())
-			.orElse("Stop the holder (backend PID " + held.getHolder().backendPid() + ")");
+			.orElse("Stop the holder (" + held.getHolder().session() + ")");
 		return who + " if it is an earlier instance of this application, or start this one with"
 				+ " 'zeph.pidfile.mode=wait' to become active when it stops. 'zeph.pidfile.cluster.name' sets another"
 				+ " lock for another fleet.";
@@ -47,14 +47,19 @@ class ClusterLockFailureAnalyzer extends AbstractFailureAnalyzer<ClusterLockStar
 	private static String action(ClusterLockUnavailableException unavailable) {
 		return switch (unavailable.getReason()) {
 			case NOT_POSTGRESQL -> "Set 'zeph.pidfile.cluster.url' (or 'spring.datasource.url') to a PostgreSQL JDBC URL.";
-			case UNREACHABLE -> "Check that PostgreSQL runs at " + unavailable.getDatabase() + " and that this host can"
+			case NO_DRIVER -> "Add the driver named above to the application's dependencies, or change the scheme of"
+					+ " 'zeph.pidfile.cluster.url' (or 'spring.datasource.url') to the driver it has.";
+			case UNREACHABLE -> "Check that the database runs at " + unavailable.getDatabase() + " and that this host can"
 					+ " reach it ('zeph.pidfile.cluster.url'), or start with 'zeph.pidfile.mode=wait', which retries.";
 			case AUTHENTICATION -> "Check 'zeph.pidfile.cluster.username' and 'zeph.pidfile.cluster.password' (or"
 					+ " 'spring.datasource.*') and the database name in the URL.";
-			case REPLICA -> "Point 'zeph.pidfile.cluster.url' at the primary: a replica's advisory locks are its own.";
-			case POOLER -> "Connect the lock to PostgreSQL directly, or through a pooler in session mode.";
-			case SERVER_TOO_OLD -> "Use PostgreSQL 14 or later, or set 'zeph.pidfile.cluster.allow-old-server=true' to"
-					+ " accept that a frozen holder keeps the lock until its connection drops.";
+			case REPLICA -> "Point 'zeph.pidfile.cluster.url' at the primary: a replica's locks are its own.";
+			case POOLER -> "Connect the lock to the database directly, or through a pooler in session mode.";
+			case MULTI_PRIMARY -> "Point 'zeph.pidfile.cluster.url' at a database whose locks are one server's: not a"
+					+ " Galera node or a member of a multi-primary group.";
+			case SERVER_TOO_OLD -> "Upgrade the server as said above; on PostgreSQL older than 14,"
+					+ " 'zeph.pidfile.cluster.allow-old-server=true' accepts that a frozen holder keeps the lock until"
+					+ " its connection drops.";
 			case LOST -> "Start the application again.";
 			case FENCING -> "Run the statements above as the table's owner, or in a migration (Flyway, Liquibase); or set"
 					+ " 'zeph.pidfile.cluster.fencing.initialize-schema=always' for the lock to create the table at"

@@ -552,7 +552,8 @@ class ClusterLockApplicationTests {
 
 	@Test
 	void badSettingsShouldFailNamingTheProperty() throws Exception {
-		assertRefusedNaming("zeph.pidfile.cluster.url", "--zeph.pidfile.cluster.url=jdbc:mysql://127.0.0.1/db");
+		assertRefusedNaming("zeph.pidfile.cluster.url", "--zeph.pidfile.cluster.url=jdbc:sqlserver://127.0.0.1/db");
+		assertRefusedNaming("zeph.pidfile.cluster.url", "--zeph.pidfile.cluster.url=jdbc:mysql://a:3306,b:3306/db");
 		assertRefusedNaming("zeph.pidfile.cluster.server-timeout", "--zeph.pidfile.cluster.server-timeout=3s")
 			.withMessageContaining("heartbeat-interval + heartbeat-timeout + 2s");
 		assertRefusedNaming("zeph.pidfile.cluster.takeover-grace", "--zeph.pidfile.cluster.takeover-grace=100ms");
