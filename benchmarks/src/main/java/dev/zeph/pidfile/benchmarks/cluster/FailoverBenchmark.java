@@ -17,16 +17,19 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import dev.zeph.pidfile.testsupport.LockDatabase;
+import dev.zeph.pidfile.testsupport.MariaDbServer;
 import dev.zeph.pidfile.testsupport.PostgresServer;
 import dev.zeph.pidfile.testsupport.TcpRelay;
 
 /**
  * Faults made for real to a holder of each kind, with a waiting instance beside it, against
- * one PostgreSQL server: per trial, when the waiter became active, when the holder stopped
+ * one PostgreSQL or MariaDB server: per trial, when the waiter became active, when the holder stopped
  * working, and for how long both did work at once (from the witness file's work lines).
  * <p>
  * Arguments: {@code [trials per fault, default 20] [trials of Spring Integration's slow
- * faults, default 3] [report file]}. Run with
+ * faults, default 3] [report file] [engine: postgresql (default) or mariadb]}; on MariaDB only
+ * this project's lock runs, since Spring Integration's was measured beside it on PostgreSQL. Run with
  * {@code java -cp "$(cat benchmarks/target/classpath.txt):benchmarks/target/classes" dev.zeph.pidfile.benchmarks.cluster.FailoverBenchmark}.
  */
 public final class FailoverBenchmark {
@@ -37,13 +40,13 @@ public final class FailoverBenchmark {
 
 	private static final String SPRING_INTEGRATION = "spring-integration";
 
-	private final PostgresServer server;
+	private final LockDatabase server;
 
 	private final Path directory;
 
 	private final String classPath;
 
-	private FailoverBenchmark(PostgresServer server, Path directory, String classPath) {
+	private FailoverBenchmark(LockDatabase server, Path directory, String classPath) {
 		this.server = server;
 		this.directory = directory;
 		this.classPath = classPath;
@@ -53,19 +56,23 @@ public final class FailoverBenchmark {
 		int trials = (args.length > 0) ? Integer.parseInt(args[0]) : 20;
 		int slowTrials = (args.length > 1) ? Integer.parseInt(args[1]) : 3;
 		Path report = Path.of((args.length > 2) ? args[2] : "benchmarks/target/failover.txt");
+		boolean mariadb = args.length > 3 && args[3].equals("mariadb");
 		Path directory = Files.createTempDirectory("zeph-failover-");
-		try (PostgresServer server = PostgresServer.start()) {
-			createSpringIntegrationTable(server);
+		try (LockDatabase server = mariadb ? MariaDbServer.start() : PostgresServer.start()) {
 			FailoverBenchmark benchmark = new FailoverBenchmark(server, directory, System.getProperty("java.class.path"));
 			Map<String, List<Trial>> results = new LinkedHashMap<>();
+			String engine = mariadb ? " (MariaDB)" : "";
 			for (Fault fault : Fault.values()) {
-				results.put(ZEPH + " " + fault, benchmark.run(ZEPH, fault, trials));
+				results.put(ZEPH + engine + " " + fault, benchmark.run(ZEPH, fault, trials));
 			}
-			results.put(SPRING_INTEGRATION + " " + Fault.KILL, benchmark.run(SPRING_INTEGRATION, Fault.KILL, trials));
-			results.put(SPRING_INTEGRATION + " " + Fault.PARTITION,
-					benchmark.run(SPRING_INTEGRATION, Fault.PARTITION, slowTrials));
-			results.put(SPRING_INTEGRATION + " " + Fault.FREEZE,
-					benchmark.run(SPRING_INTEGRATION, Fault.FREEZE, slowTrials));
+			if (!mariadb) {
+				createSpringIntegrationTable((PostgresServer) server);
+				results.put(SPRING_INTEGRATION + " " + Fault.KILL, benchmark.run(SPRING_INTEGRATION, Fault.KILL, trials));
+				results.put(SPRING_INTEGRATION + " " + Fault.PARTITION,
+						benchmark.run(SPRING_INTEGRATION, Fault.PARTITION, slowTrials));
+				results.put(SPRING_INTEGRATION + " " + Fault.FREEZE,
+						benchmark.run(SPRING_INTEGRATION, Fault.FREEZE, slowTrials));
+			}
 			String table = table(results);
 			System.out.println(table);
 			Files.createDirectories(report.toAbsolutePath().getParent());
@@ -84,11 +91,12 @@ public final class FailoverBenchmark {
 	}
 
 	private Trial trial(String kind, Fault fault, int number) throws Exception {
-		clearSpringIntegrationLocks();
+		if (SPRING_INTEGRATION.equals(kind)) {
+			clearSpringIntegrationLocks();
+		}
 		Path witness = this.directory.resolve(kind + "-" + fault + "-" + number + ".log");
 		try (TcpRelay relay = new TcpRelay(this.server.port())) {
-			String holderUrl = (fault == Fault.PARTITION)
-					? "jdbc:postgresql://127.0.0.1:" + relay.port() + "/postgres" : this.server.url();
+			String holderUrl = (fault == Fault.PARTITION) ? this.server.url(relay.port()) : this.server.url();
 			Process holder = candidate(kind, "holder", holderUrl, witness);
 			Process waiter = null;
 			try {
@@ -136,21 +144,34 @@ public final class FailoverBenchmark {
 	private Process candidate(String kind, String who, String url, Path witness) throws IOException {
 		List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xshare:auto",
 				"-XX:TieredStopAtLevel=1", "-cp", this.classPath, Candidate.class.getName(), kind, who, url,
-				PostgresServer.USER, PostgresServer.PASSWORD, witness.toString());
+				LockDatabase.USER, LockDatabase.PASSWORD, witness.toString());
 		return new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(this.directory.resolve(kind + "-" + who + ".out").toFile())
 			.start();
 	}
 
+	/**
+	 * The holder's session, by what it says of itself: its {@code application_name} on
+	 * PostgreSQL, the statement it waits in between heartbeats on MariaDB.
+	 */
 	private long holderBackend() throws Exception {
-		try (Connection admin = this.server.admin(); Statement statement = admin.createStatement();
-				ResultSet result = statement
-					.executeQuery("SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'zeph:bench:%'")) {
-			if (!result.next()) {
-				throw new IllegalStateException("no session says it holds 'bench'");
+		String query = (this.server instanceof PostgresServer)
+				? "SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'zeph:bench:%'"
+				: "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(%zeph:bench:%'"
+						+ " AND ID <> CONNECTION_ID()";
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		try (Connection admin = this.server.admin(); Statement statement = admin.createStatement()) {
+			while (System.nanoTime() - deadline < 0) {
+				try (ResultSet result = statement.executeQuery(query)) {
+					if (result.next()) {
+						return result.getLong(1);
+					}
+				}
+				// between two statements of its own
+				Thread.sleep(5);
 			}
-			return result.getLong(1);
 		}
+		throw new IllegalStateException("no session says it holds 'bench'");
 	}
 
 	private static void signal(Process process, String signal) throws Exception {
@@ -276,8 +297,8 @@ public final class FailoverBenchmark {
 		public String toString() {
 			return switch (this) {
 				case KILL -> "kill -9 of the holder";
-				case TERMINATE -> "pg_terminate_backend";
-				case RESTART -> "server fast restart";
+				case TERMINATE -> "session terminated (pg_terminate_backend, KILL)";
+				case RESTART -> "server restart";
 				case PARTITION -> "partition (silent relay)";
 				case FREEZE -> "holder frozen (SIGSTOP)";
 			};

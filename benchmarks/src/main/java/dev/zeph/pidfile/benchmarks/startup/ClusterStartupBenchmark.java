@@ -88,7 +88,7 @@ public final class ClusterStartupBenchmark {
 	 * One start, which must exit with the expected code: for a start that became ready, the
 	 * JVM's uptime then and the time from launch to then; for a refused one, launch to exit.
 	 */
-	private static Start start(Launch launch, Path directory, List<String> extra, int expectedExit)
+	static Start start(Launch launch, Path directory, List<String> extra, int expectedExit)
 			throws Exception {
 		List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
 		command.addAll(launch.jvmArgs());
@@ -119,7 +119,7 @@ public final class ClusterStartupBenchmark {
 	}
 
 	/** How the jar is started: from an archive, or as it is. */
-	private record Launch(List<String> jvmArgs, Path jar) {
+	record Launch(List<String> jvmArgs, Path jar) {
 
 	}
 
@@ -127,7 +127,7 @@ public final class ClusterStartupBenchmark {
 	 * A start: the JVM's uptime at ready (-1 when refused), and its time from launch to ready,
 	 * or to exit when refused.
 	 */
-	private record Start(long uptime, long launchToEnd) {
+	record Start(long uptime, long launchToEnd) {
 
 	}
 
