@@ -321,7 +321,7 @@ public final class ClusterLock implements AutoCloseable {
 		session.leaveLine();
 		FencingToken token = null;
 		if (settings.fencing() != null) {
-			PostgresFencing.Raised raised = session.fence(settings, identity);
+			FencingToken.Raised raised = session.fence(settings, identity);
 			token = raised.token();
 			lastGoodBeat = raised.began();
 			lockedAt = System.nanoTime();

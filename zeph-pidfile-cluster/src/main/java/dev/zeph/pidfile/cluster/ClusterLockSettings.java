@@ -78,10 +78,6 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 			throw new IllegalArgumentException("name: a lock name must not be empty");
 		}
 		checkUrl(url);
-		if (fencing != null && !url.startsWith("jdbc:postgresql:")) {
-			throw new IllegalArgumentException("fencing.enabled: fencing tokens are kept on PostgreSQL only, and '"
-					+ withoutSecrets(url) + "' is not a PostgreSQL URL");
-		}
 		inRange("server-timeout", serverTimeout);
 		inRange("heartbeat-interval", heartbeatInterval);
 		inRange("heartbeat-timeout", heartbeatTimeout);
@@ -258,7 +254,7 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 	 * away a holder that lost the lock without knowing it.
 	 *
 	 * @param table the table, {@code name} or {@code schema.name}; an unqualified one is in the
-	 * lock role's current schema
+	 * lock role's current schema on PostgreSQL, in the URL's database on MySQL and MariaDB
 	 * @param initializeSchema whether to create the table when it is missing
 	 */
 	public record Fencing(String table, boolean initializeSchema) {

@@ -450,6 +450,12 @@ final class MySqlSessionLock implements SessionLock {
 	}
 
 	@Override
+	public FencingToken.Raised fence(ClusterLockSettings settings, HolderIdentity identity)
+			throws SessionLostException, ClusterLockUnavailableException {
+		return MySqlFencing.raise(this.connection, settings, this.database, identity, this.networkTimeout);
+	}
+
+	@Override
 	public void heartbeat() throws SessionLostException {
 		try (PreparedStatement statement = this.connection
 			.prepareStatement("SELECT CONNECTION_ID(), IS_USED_LOCK(?) = CONNECTION_ID(), @@global.read_only")) {

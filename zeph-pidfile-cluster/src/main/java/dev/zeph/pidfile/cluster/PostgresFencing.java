@@ -1,9 +1,5 @@
 package dev.zeph.pidfile.cluster;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,9 +25,6 @@ final class PostgresFencing {
 
 	/** The table's definition, shipped for Flyway and Liquibase users to copy. */
 	static final String SCHEMA_RESOURCE = "schema-postgresql.sql";
-
-	/** The table's name in {@value #SCHEMA_RESOURCE}. */
-	private static final String SCHEMA_TABLE = ClusterLockSettings.Fencing.DEFAULT_TABLE;
 
 	private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_$]*");
 
@@ -80,7 +73,7 @@ final class PostgresFencing {
 	 * @param role the role the session logged in as, for messages
 	 * @return the token, and when its increment began, as {@link System#nanoTime()}
 	 */
-	static Raised raise(Connection connection, ClusterLockSettings settings, String database, @Nullable String schema,
+	static FencingToken.Raised raise(Connection connection, ClusterLockSettings settings, String database, @Nullable String schema,
 			HolderIdentity identity, String role) throws SessionLostException, ClusterLockUnavailableException {
 		Fencing fencing = settings.fencing();
 		if (fencing == null) {
@@ -110,10 +103,10 @@ final class PostgresFencing {
 						String commit = result.getString(3);
 						boolean synchronous = !standbys.isEmpty()
 								&& !("local".equals(commit) || "off".equals(commit));
-						return new Raised(new FencingToken(settings.name(), database, table, result.getLong(1),
-								settings.serverTimeout(),
+						return new FencingToken.Raised(new FencingToken(settings.name(), database, table,
+								result.getLong(1), settings.serverTimeout(),
 								Duration.ofNanos(attempt - began).plus(Duration.ofNanos(result.getLong(4) * 1000)), synchronous,
-								warnings(statement.getWarnings())), attempt);
+								warnings(statement.getWarnings()), PostgresFencing::check), attempt);
 					}
 					catch (SQLException ex) {
 						if (!"55P03".equals(ex.getSQLState())) {
@@ -171,29 +164,7 @@ final class PostgresFencing {
 	 * The shipped definition for the given table, in one line.
 	 */
 	static String createTable(String table) {
-		StringJoiner sql = new StringJoiner(" ");
-		for (String line : schema().split("\n")) {
-			String code = line.strip();
-			if (!code.isEmpty() && !code.startsWith("--")) {
-				sql.add(code);
-			}
-		}
-		String statement = sql.toString().replace(" ( ", " (").replace(" )", ")");
-		statement = statement.endsWith(";") ? statement.substring(0, statement.length() - 1) : statement;
-		return statement.replace(" " + SCHEMA_TABLE + " ", " " + table + " ");
-	}
-
-	private static String schema() {
-		try (InputStream in = PostgresFencing.class.getResourceAsStream(SCHEMA_RESOURCE)) {
-			if (in == null) {
-				throw new IllegalStateException("The jar has no " + SCHEMA_RESOURCE + " beside "
-						+ PostgresFencing.class.getName());
-			}
-			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return FencingSchema.createTable(SCHEMA_RESOURCE, table);
 	}
 
 	/**
@@ -230,15 +201,10 @@ final class PostgresFencing {
 	}
 
 	/**
-	 * Check a token as the first statement of a transaction.
+	 * Check a token as the first statement of a transaction, not in autocommit.
 	 * @see FencingToken#check(Connection)
 	 */
 	static void check(Connection connection, FencingToken token) throws SQLException, StaleFencingTokenException {
-		if (connection.getAutoCommit()) {
-			throw new IllegalStateException("The " + token + " was checked on a connection in autocommit: the check"
-					+ " must be the first statement of the write's own transaction, which holds the next holder's"
-					+ " increment off until it ends; in autocommit the increment can slip in before the write");
-		}
 		try (PreparedStatement statement = connection.prepareStatement(CHECK.formatted(token.getTable()))) {
 			long timeout = token.getServerTimeout().toMillis();
 			statement.setString(1, timeout + " milliseconds");
@@ -258,15 +224,6 @@ final class PostgresFencing {
 				}
 			}
 		}
-	}
-
-	/**
-	 * A raised token, and when the increment that raised it began.
-	 * @param token the token
-	 * @param began when, as {@link System#nanoTime()}: the session was alive then
-	 */
-	record Raised(FencingToken token, long began) {
-
 	}
 
 }

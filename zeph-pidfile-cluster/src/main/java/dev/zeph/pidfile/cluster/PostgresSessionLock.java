@@ -352,7 +352,7 @@ final class PostgresSessionLock implements SessionLock {
 	}
 
 	@Override
-	public PostgresFencing.Raised fence(ClusterLockSettings settings, HolderIdentity identity)
+	public FencingToken.Raised fence(ClusterLockSettings settings, HolderIdentity identity)
 			throws SessionLostException, ClusterLockUnavailableException {
 		return PostgresFencing.raise(this.connection, settings, this.database, this.server.schema(), identity,
 				this.server.role());

@@ -118,7 +118,7 @@ interface SessionLock extends AutoCloseable {
 	 * @throws ClusterLockUnavailableException if the table cannot hold the tokens, or the
 	 * engine hands out none (the default)
 	 */
-	default PostgresFencing.Raised fence(ClusterLockSettings settings, HolderIdentity identity)
+	default FencingToken.Raised fence(ClusterLockSettings settings, HolderIdentity identity)
 			throws SessionLostException, ClusterLockUnavailableException {
 		throw new ClusterLockUnavailableException(settings.name(), database(),
 				ClusterLockUnavailableException.Reason.FENCING, "this database hands out no fencing tokens", null);

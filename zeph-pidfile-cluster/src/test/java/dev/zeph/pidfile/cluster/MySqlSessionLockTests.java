@@ -163,9 +163,6 @@ class MySqlSessionLockTests {
 		}
 		assertThatIllegalArgumentException().isThrownBy(() -> settings("orders", "jdbc:oracle:thin:@db:1521/app"))
 			.withMessageContaining("is not a JDBC URL of PostgreSQL, MySQL or MariaDB");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> settings("orders", "jdbc:mariadb://a/app").withFencing(new ClusterLockSettings.Fencing(ClusterLockSettings.Fencing.DEFAULT_TABLE, false)))
-			.withMessageStartingWith("fencing.enabled: fencing tokens are kept on PostgreSQL only");
 		settings("orders", "jdbc:mysql://a:3306/app?sslMode=REQUIRED");
 		settings("orders", "jdbc:mariadb://a/app");
 	}

@@ -33,11 +33,13 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *     jdbcTemplate.update("UPDATE account SET balance = balance - ? WHERE id = ?", amount, id);
  * });
  * </pre>
- * The check locks the lock's row in the fencing table {@code FOR SHARE} until the transaction
- * ends and fails unless this instance's token is the current one, so a new holder's increment
- * waits for the transaction, and a transaction that checks after the increment fails. Only so:
- * {@code FOR KEY SHARE} would not stop the increment, and a check on another connection, or
- * in autocommit, ends before the write, so the increment could slip in between.
+ * The check locks the lock's row in the fencing table in share mode until the transaction ends
+ * and fails unless this instance's token is the current one, so a new holder's increment waits
+ * for the transaction, and a transaction that checks after the increment fails. Only so: a
+ * check on another connection, or in autocommit, ends before the write, so the increment could
+ * slip in between. On MySQL and MariaDB the check bounds the session's idle time, which has no
+ * transaction scope there; the fence gives it back as the transaction ends, before the
+ * connection returns to its pool.
  */
 public final class Fence {
 
@@ -98,6 +100,7 @@ public final class Fence {
 		if (checked != null && checked == token.getAsLong()) {
 			return;
 		}
+		watch(lock, connection);
 		try {
 			lock.checkFencingToken(connection);
 		}
@@ -108,7 +111,9 @@ public final class Fence {
 			DataAccessException translated = this.translator.translate("fencing token check", null, ex);
 			throw (translated != null) ? translated : new UncategorizedSQLException("fencing token check", null, ex);
 		}
-		remember(connection, token.getAsLong());
+		if (this.checked.containsKey(connection)) {
+			this.checked.put(connection, token.getAsLong());
+		}
 	}
 
 	/**
@@ -120,13 +125,24 @@ public final class Fence {
 		return (lock != null) ? lock.getFencingToken() : OptionalLong.empty();
 	}
 
-	private void remember(Connection connection, long token) {
-		if (TransactionSynchronizationManager.isSynchronizationActive() && this.checked.put(connection, token) == null) {
+	/**
+	 * Once the transaction ends, forget its check and give its session back what the check
+	 * bounded beyond it, before the connection goes back to the pool: registered ahead of the
+	 * check, which may bound the session and then fail.
+	 */
+	private void watch(ApplicationClusterLock lock, Connection connection) {
+		if (TransactionSynchronizationManager.isSynchronizationActive() && this.checked.putIfAbsent(connection, 0L) == null) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 
 				@Override
 				public void afterCompletion(int status) {
 					Fence.this.checked.remove(connection);
+					try {
+						lock.restoreAfterFencingCheck(connection);
+					}
+					catch (SQLException ex) {
+						// the session is gone, or going: the pool finds it so and lends it to no one
+					}
 				}
 
 			});

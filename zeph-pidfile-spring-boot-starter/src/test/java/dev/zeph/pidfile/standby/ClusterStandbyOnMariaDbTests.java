@@ -136,14 +136,4 @@ class ClusterStandbyOnMariaDbTests {
 		}
 	}
 
-	@Test
-	void fencingOnMariaDbShouldBeRefusedNamingTheProperty() throws Exception {
-		try (StandbyInstances instances = instances(url(), "--zeph.pidfile.cluster.fencing.enabled=true")) {
-			LoggedProcess refused = instances.start();
-			assertThat(instances.awaitExit(refused)).isNotZero();
-			assertThat(refused.output()).contains("zeph.pidfile.cluster.fencing.enabled")
-				.contains("fencing tokens are kept on PostgreSQL only");
-		}
-	}
-
 }

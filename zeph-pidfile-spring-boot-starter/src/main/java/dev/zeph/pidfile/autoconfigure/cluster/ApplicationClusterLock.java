@@ -146,6 +146,21 @@ public final class ApplicationClusterLock {
 	}
 
 	/**
+	 * Give the session of a connection whose transaction checked this lock's fencing token,
+	 * once that transaction has ended, the bound on its idle time it had before the check (see
+	 * {@link FencingToken#restore(Connection)}): MySQL and MariaDB keep it beyond the
+	 * transaction. {@code Fence} and {@code @Fenced} do this themselves.
+	 * @param connection the connection, its transaction ended
+	 * @throws SQLException if the session could not be told
+	 */
+	public void restoreAfterFencingCheck(Connection connection) throws SQLException {
+		FencingToken token = tenureFencingToken().orElse(null);
+		if (token != null) {
+			token.restore(connection);
+		}
+	}
+
+	/**
 	 * The lock's name.
 	 * @return the name
 	 */

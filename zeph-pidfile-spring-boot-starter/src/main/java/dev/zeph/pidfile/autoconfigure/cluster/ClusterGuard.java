@@ -187,9 +187,10 @@ final class ClusterGuard implements StandbyGuard {
 		if (!token.isSynchronouslyReplicated() && !this.asynchronousTold) {
 			this.asynchronousTold = true;
 			logger.info("Fencing tokens of cluster lock '" + token.getLockName() + "' are committed on "
-					+ token.getDatabase() + " without waiting for a synchronous standby (synchronous_standby_names"
-					+ " is empty, or synchronous_commit is local or off): a failover may lose the latest increment"
-					+ " and hand its token out again. Fencing across a failover needs synchronous replication");
+					+ token.getDatabase() + " without waiting for a synchronous standby: a failover may lose the"
+					+ " latest increment and hand its token out again. Fencing across a failover needs synchronous"
+					+ " replication (PostgreSQL: synchronous_standby_names set, synchronous_commit neither local nor"
+					+ " off; MySQL and MariaDB: semi-synchronous replication)");
 		}
 	}
 

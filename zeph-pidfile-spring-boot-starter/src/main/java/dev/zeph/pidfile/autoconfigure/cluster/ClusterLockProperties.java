@@ -186,7 +186,7 @@ public class ClusterLockProperties {
 
 		/**
 		 * Table of the tokens, as name or schema.name; an unqualified one is in the current
-		 * schema of the lock's role.
+		 * schema of the lock's role on PostgreSQL, in the URL's database on MySQL and MariaDB.
 		 */
 		private String table = "zeph_lock_fence";
 
@@ -194,7 +194,7 @@ public class ClusterLockProperties {
 		 * Whether the lock creates the table at startup when it is missing. 'never', the default,
 		 * is what Spring Session JDBC and Spring Batch do for a database that is not embedded:
 		 * create it in a migration with the statement in the jar's
-		 * dev/zeph/pidfile/cluster/schema-postgresql.sql.
+		 * dev/zeph/pidfile/cluster/schema-postgresql.sql or schema-mysql.sql.
 		 */
 		private SchemaInitialization initializeSchema = SchemaInitialization.NEVER;
 

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.zeph.pidfile.cluster.ClusterLockSettings.Fencing;
 import dev.zeph.pidfile.testsupport.Polling;
-import dev.zeph.pidfile.testsupport.PostgresServer;
+import dev.zeph.pidfile.testsupport.LockDatabase;
 import dev.zeph.pidfile.testsupport.TcpRelay;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,14 +30,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Fencing tokens with holders in JVMs of their own, for what is done to a whole process: many
  * tenures, a server restart, a writer frozen at each point of its transaction, and a fleet
- * under faults whose every write records its token.
+ * under faults whose every write records its token. Run once per engine by a subclass, which
+ * says how its server shows what a test looks for: the order in which transactions committed,
+ * a statement that waits for a row lock, the sessions to end.
  */
-class ClusterLockFencingProcessTests {
+abstract class FencingProcessContractTests {
 
 	@TempDir
 	Path directory;
 
-	private PostgresServer server;
+	private LockDatabase server;
 
 	private WitnessFile witness;
 
@@ -45,16 +47,45 @@ class ClusterLockFencingProcessTests {
 
 	private final List<TcpRelay> relays = new ArrayList<>();
 
+	/**
+	 * Start a server whose application user may create tables, and create the table
+	 * {@code writes (id, token BIGINT, writer)} in its database.
+	 * @return the server
+	 */
+	abstract LockDatabase startServer() throws Exception;
+
+	/**
+	 * The transactions that wrote a row of {@code writes} or raised a token, in the order the
+	 * server committed them: {@code write <writer> <token>} and {@code raise <lock name> <token>}.
+	 */
+	abstract List<String> commitsInOrder() throws Exception;
+
+	/** Whether a token's increment waits for a row lock now. */
+	abstract boolean incrementWaits(String lockName);
+
+	/** End the session that holds the named lock, as an administrator would. */
+	abstract void terminateLockSession(String lockName) throws Exception;
+
+	/** End every session of the application user that holds no lock: the writers' own. */
+	abstract void terminateWriteSessions() throws Exception;
+
+	/** The number the counter's row holds for the lock, its current token. */
+	abstract int currentToken(String lockName) throws Exception;
+
+	/** The pid in the holder named by the counter's row, or 0. */
+	abstract int holderPid(String lockName) throws Exception;
+
+	/** What the driver tells a writer whose idle transaction the server ended. */
+	abstract String idleTransactionEnded();
+
 	@BeforeEach
-	void startServer() throws Exception {
-		this.server = PostgresServer.start();
+	void startServerAndWitness() throws Exception {
+		this.server = startServer();
 		this.witness = new WitnessFile(this.directory.resolve("witness"));
-		try (Connection admin = this.server.admin(); Statement statement = admin.createStatement()) {
-			statement.execute("GRANT CREATE ON SCHEMA public TO " + PostgresServer.USER);
-		}
-		try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-			statement.execute("CREATE TABLE writes (id BIGSERIAL PRIMARY KEY, token BIGINT NOT NULL, writer TEXT)");
-		}
+	}
+
+	LockDatabase server() {
+		return this.server;
 	}
 
 	@AfterEach
@@ -69,7 +100,7 @@ class ClusterLockFencingProcessTests {
 	}
 
 	private Connection connect() throws Exception {
-		return DriverManager.getConnection(this.server.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+		return DriverManager.getConnection(this.server.url(), LockDatabase.USER, LockDatabase.PASSWORD);
 	}
 
 	private Process start(Class<?> main, String... args) throws Exception {
@@ -129,14 +160,13 @@ class ClusterLockFencingProcessTests {
 		List<String> lines = this.witness.lines();
 		assertThat(lines.subList(lines.indexOf("restarted"), lines.size())).as("tenures after the restart")
 			.anyMatch((line) -> line.startsWith("token "));
-		assertThat(this.server.queryInt("SELECT token FROM zeph_lock_fence WHERE name = 'tenures'"))
-			.isEqualTo(tokens.get(tokens.size() - 1).intValue());
+		assertThat(currentToken("tenures")).isEqualTo(tokens.get(tokens.size() - 1).intValue());
 	}
 
 	/** The lock of a frozen writer, taken over here: its grace passed, its token raised. */
 	private ClusterLock takeOver(String name) throws Exception {
 		ClusterLock lock = ClusterLock.await(
-				ClusterLockSettings.of(name, this.server.url(), PostgresServer.USER, PostgresServer.PASSWORD)
+				ClusterLockSettings.of(name, this.server.url(), LockDatabase.USER, LockDatabase.PASSWORD)
 					.withFencing(new Fencing(Fencing.DEFAULT_TABLE, true)),
 				Duration.ZERO, this.witness.listener("next"));
 		Polling.await(lock::isActive, "the new holder to become active");
@@ -157,8 +187,12 @@ class ClusterLockFencingProcessTests {
 		}
 	}
 
-	private int rowsOf(String writer) {
-		return this.server.queryInt("SELECT count(*) FROM writes WHERE writer = '" + writer + "'");
+	private int rowsOf(String writer) throws Exception {
+		try (Connection connection = connect(); Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT count(*) FROM writes WHERE writer = '" + writer + "'")) {
+			result.next();
+			return result.getInt(1);
+		}
 	}
 
 	/**
@@ -198,7 +232,7 @@ class ClusterLockFencingProcessTests {
 			assertThat(writer.waitFor(1, TimeUnit.MINUTES)).isTrue();
 			assertThat(writer.exitValue()).as("%s", this.witness).isEqualTo(PausedFencedWriterMain.REFUSED);
 			assertThat(this.witness.lines()).anyMatch((line) -> line.startsWith("refused frozen-after-check")
-					&& line.contains("idle-in-transaction timeout"));
+					&& line.contains(idleTransactionEnded()));
 			writeAs(next, "next");
 		}
 		assertThat(rowsOf("frozen-after-check")).isZero();
@@ -214,10 +248,7 @@ class ClusterLockFencingProcessTests {
 		Process writer = start(PausedFencedWriterMain.class, this.server.url(), this.witness.path().toString(),
 				"frozen-before-commit", "before-commit", "30");
 		Polling.await(() -> this.witness.saw("paused frozen-before-commit"), "the writer to freeze");
-		try (Connection admin = this.server.admin(); Statement statement = admin.createStatement()) {
-			statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-					+ " WHERE application_name LIKE 'zeph:frozen-before-commit%'");
-		}
+		terminateLockSession("frozen-before-commit");
 		CompletableFuture<ClusterLock> next = CompletableFuture.supplyAsync(() -> {
 			try {
 				return takeOver("frozen-before-commit");
@@ -226,8 +257,7 @@ class ClusterLockFencingProcessTests {
 				throw new IllegalStateException(ex);
 			}
 		});
-		Polling.await(() -> this.server.queryInt("SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE"
-				+ " 'zeph:frozen-before-commit%' AND wait_event_type = 'Lock'") > 0, "the increment to wait");
+		Polling.await(() -> next.isDone() || incrementWaits("frozen-before-commit"), "the increment to wait");
 		assertThat(next).isNotDone();
 		signal(writer, "CONT");
 		assertThat(writer.waitFor(1, TimeUnit.MINUTES)).isTrue();
@@ -235,12 +265,12 @@ class ClusterLockFencingProcessTests {
 		try (ClusterLock lock = next.join()) {
 			writeAs(lock, "next");
 		}
-		assertThat(this.server.queryInt("SELECT count(*) FROM writes o, writes n, zeph_lock_fence f"
-				+ " WHERE o.writer = 'frozen-before-commit' AND n.writer = 'next' AND f.name = 'frozen-before-commit'"
-				+ " AND n.token = o.token + 1 AND f.token = n.token"
-				+ " AND pg_xact_commit_timestamp(o.xmin) < pg_xact_commit_timestamp(f.xmin)"
-				+ " AND pg_xact_commit_timestamp(f.xmin) < pg_xact_commit_timestamp(n.xmin)"))
-			.as("the frozen row, then the increment, then the new holder's row").isOne();
+		List<String> commits = commitsInOrder();
+		int frozen = commits.indexOf("write frozen-before-commit 1");
+		int raised = commits.indexOf("raise frozen-before-commit 2");
+		int after = commits.indexOf("write next 2");
+		assertThat(frozen).as("%s", commits).isNotNegative().isLessThan(raised);
+		assertThat(raised).as("%s", commits).isLessThan(after);
 	}
 
 	/**
@@ -294,33 +324,37 @@ class ClusterLockFencingProcessTests {
 					long millis = 1500 + random.nextInt(1000);
 					faults.add("SIGSTOP " + millis + " ms, lock session terminated");
 					signal(active, "STOP");
-					terminate("application_name LIKE 'zeph:chaos%'");
+					terminateLockSession("chaos");
 					Thread.sleep(millis);
 					signal(active, "CONT");
 				}
 				case 5 -> {
 					faults.add("lock session terminated");
-					terminate("application_name LIKE 'zeph:chaos%'");
+					terminateLockSession("chaos");
 				}
 				default -> {
 					faults.add("write sessions terminated");
-					terminate("application_name = 'PostgreSQL JDBC Driver' AND usename = 'app'");
+					terminateWriteSessions();
 				}
 			}
 		}
 		for (Process replica : replicas.keySet()) {
 			replica.destroyForcibly().waitFor();
 		}
-		List<long[]> spans = new ArrayList<>();
-		try (Connection admin = this.server.admin(); Statement statement = admin.createStatement();
-				ResultSet result = statement.executeQuery("SELECT token, count(*),"
-						+ " (extract(epoch FROM min(pg_xact_commit_timestamp(xmin))) * 1000000)::bigint,"
-						+ " (extract(epoch FROM max(pg_xact_commit_timestamp(xmin))) * 1000000)::bigint"
-						+ " FROM writes GROUP BY token ORDER BY token")) {
-			while (result.next()) {
-				spans.add(new long[] { result.getLong(1), result.getLong(2), result.getLong(3), result.getLong(4) });
+		// per token in commit order: how many writes, and the first and last write's place
+		Map<Long, long[]> byToken = new java.util.TreeMap<>();
+		List<String> commits = commitsInOrder();
+		for (int i = 0; i < commits.size(); i++) {
+			String[] commit = commits.get(i).split(" ");
+			if (commit[0].equals("write")) {
+				long[] span = byToken.computeIfAbsent(Long.parseLong(commit[2]),
+						(token) -> new long[] { token, 0, Long.MAX_VALUE, -1 });
+				span[1]++;
+				span[2] = Math.min(span[2], i);
+				span[3] = Math.max(span[3], i);
 			}
 		}
+		List<long[]> spans = new ArrayList<>(byToken.values());
 		String report = "seed " + seed + ", faults " + faults + ", writes per token "
 				+ spans.stream().map((span) -> span[0] + ":" + span[1]).toList() + ", fenced "
 				+ this.witness.lines().stream().filter((line) -> line.startsWith("fenced")).toList();
@@ -337,27 +371,19 @@ class ClusterLockFencingProcessTests {
 	private Process startReplica(String who) throws Exception {
 		TcpRelay relay = new TcpRelay(this.server.port());
 		this.relays.add(relay);
-		return start(FencedWriterMain.class, "jdbc:postgresql://127.0.0.1:" + relay.port() + "/postgres",
-				this.witness.path().toString(), who);
+		return start(FencedWriterMain.class, this.server.url(relay.port()), this.witness.path().toString(), who);
 	}
 
 	/** The replica whose pid the counter's row names, if it still runs. */
 	private Process activeReplica(Map<Process, TcpRelay> replicas) {
 		int pid;
 		try {
-			pid = this.server.queryInt("SELECT coalesce((SELECT split_part(holder, ' ', 2)::int FROM zeph_lock_fence"
-					+ " WHERE name = 'chaos'), 0)");
+			pid = holderPid("chaos");
 		}
-		catch (IllegalStateException ex) {
+		catch (Exception ex) {
 			return null;
 		}
 		return replicas.keySet().stream().filter((replica) -> replica.pid() == pid).findFirst().orElse(null);
-	}
-
-	private void terminate(String sessions) throws Exception {
-		try (Connection admin = this.server.admin(); Statement statement = admin.createStatement()) {
-			statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE " + sessions);
-		}
 	}
 
 }
