@@ -14,8 +14,10 @@ public final class AlreadyRunningException extends PidFileException {
 
 	private static final long serialVersionUID = 1L;
 
+	/** The process that holds the lock, as far as it could be seen. */
 	private final PidFileHolder holder;
 
+	/** The user who owns the pid file, if known. */
 	private final @Nullable String fileOwner;
 
 	AlreadyRunningException(Path path, PidFileHolder holder, @Nullable String fileOwner) {

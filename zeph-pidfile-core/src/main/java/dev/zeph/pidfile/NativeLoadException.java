@@ -15,6 +15,7 @@ public final class NativeLoadException extends PidFileException {
 
 	private static final long serialVersionUID = 1L;
 
+	/** The native backend that could not be loaded. */
 	private final String backend;
 
 	NativeLoadException(Path path, String backend, Throwable cause) {

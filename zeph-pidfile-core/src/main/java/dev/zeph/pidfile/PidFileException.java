@@ -23,12 +23,16 @@ public class PidFileException extends IOException {
 
 	private final transient Path path;
 
+	/** What was being done to the file. */
 	private final Operation operation;
 
+	/** That operation as the message names it. */
 	private final String operationName;
 
+	/** The system call's error, if one failed. */
 	private final @Nullable Errno errno;
 
+	/** The name of that error, such as {@code EACCES}. */
 	private final @Nullable String errnoName;
 
 	/**

@@ -17,6 +17,7 @@ public final class UnsafePidFileException extends PidFileException {
 
 	private static final long serialVersionUID = 1L;
 
+	/** Why the file is not safe to use. */
 	private final String reason;
 
 	private final transient @Nullable Path directory;

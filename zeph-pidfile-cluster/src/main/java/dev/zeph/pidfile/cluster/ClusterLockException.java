@@ -7,8 +7,10 @@ public abstract class ClusterLockException extends Exception {
 
 	private static final long serialVersionUID = 1L;
 
+	/** The lock's name. */
 	private final String lockName;
 
+	/** The database, as {@code host:port/dbname}. */
 	private final String database;
 
 	ClusterLockException(String lockName, String database, String message, Throwable cause) {

@@ -73,6 +73,22 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 				acquireInterval, allowOldServer, null);
 	}
 
+	/**
+	 * Settings whose values are checked, each against the others.
+	 * @param name the lock name
+	 * @param url the JDBC URL
+	 * @param username the user, or {@code null}
+	 * @param password the password, or {@code null}
+	 * @param serverTimeout the server timeout
+	 * @param heartbeatInterval the heartbeat interval
+	 * @param heartbeatTimeout the heartbeat timeout
+	 * @param takeoverGrace the takeover grace
+	 * @param acquireInterval the acquire interval
+	 * @param allowOldServer whether to accept PostgreSQL older than 14
+	 * @param fencing the fencing tokens, or {@code null} for none
+	 * @throws IllegalArgumentException naming the property whose value is out of range, or out
+	 * of step with another's
+	 */
 	public ClusterLockSettings {
 		if (name == null || name.isBlank()) {
 			throw new IllegalArgumentException("name: a lock name must not be empty");
@@ -264,6 +280,12 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 
 		private static final Pattern IDENTIFIER = Pattern.compile("([A-Za-z_][A-Za-z0-9_$]*\\.)?[A-Za-z_][A-Za-z0-9_$]*");
 
+		/**
+		 * A table of tokens whose name is checked.
+		 * @param table the table, {@code name} or {@code schema.name}
+		 * @param initializeSchema whether to create the table when it is missing
+		 * @throws IllegalArgumentException if the table is not a name or a qualified name
+		 */
 		public Fencing {
 			if (table == null || !IDENTIFIER.matcher(table).matches()) {
 				throw new IllegalArgumentException("fencing.table: '" + table + "' is not a table name (name or"

@@ -10,8 +10,10 @@ public final class ClusterLockUnavailableException extends ClusterLockException 
 
 	private static final long serialVersionUID = 1L;
 
+	/** Why the lock cannot be taken there. */
 	private final Reason reason;
 
+	/** What the database said, or why it cannot hold the lock. */
 	private final String detail;
 
 	ClusterLockUnavailableException(String lockName, String database, Reason reason, String detail,

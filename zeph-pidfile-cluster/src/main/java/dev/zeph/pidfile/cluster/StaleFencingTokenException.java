@@ -12,8 +12,10 @@ public final class StaleFencingTokenException extends ClusterLockException {
 
 	private static final long serialVersionUID = 1L;
 
+	/** The token that was checked. */
 	private final long token;
 
+	/** The current token, or {@code null} when the counter's row is gone. */
 	private final @Nullable Long currentToken;
 
 	StaleFencingTokenException(FencingToken token, @Nullable Long currentToken, @Nullable String currentHolder,
