@@ -1,9 +1,13 @@
 package dev.zeph.pidfile.testsupport;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the programs nobody here wrote that the guards must get along with: {@code flock},
@@ -29,6 +33,48 @@ public final class Commands {
 			throw new IllegalStateException(List.of(command) + " did not finish");
 		}
 		return new Result(process.exitValue(), output);
+	}
+
+	/**
+	 * Run a command to its end and fail, naming it and with its output, unless it succeeds: as
+	 * the given user when this JVM runs as root, since a database server refuses to run as
+	 * root, and as this JVM's user otherwise.
+	 * @param user the user to run it as when this is root, or {@code null} to run it as root
+	 * @param command the command and its arguments
+	 * @throws IOException if it cannot be started
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public static void runAs(@Nullable String user, String... command) throws IOException, InterruptedException {
+		List<String> all = new ArrayList<>();
+		if (user != null && isRoot()) {
+			all.addAll(List.of("runuser", "-u", user, "--"));
+		}
+		all.addAll(List.of(command));
+		Process process = new ProcessBuilder(all).redirectErrorStream(true).start();
+		byte[] output = process.getInputStream().readAllBytes();
+		if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+			throw new IllegalStateException(String.join(" ", all) + " failed:\n"
+					+ new String(output, StandardCharsets.UTF_8));
+		}
+	}
+
+	/**
+	 * Whether this JVM runs as root.
+	 * @return whether it does
+	 */
+	public static boolean isRoot() {
+		return "root".equals(System.getProperty("user.name"));
+	}
+
+	/**
+	 * A TCP port that nothing listens on now.
+	 * @return the port
+	 * @throws IOException if no socket can be opened
+	 */
+	public static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
 	}
 
 	/**

@@ -1,8 +1,6 @@
 package dev.zeph.pidfile.testsupport;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -60,12 +58,12 @@ public final class MariaDbServer implements LockDatabase {
 			.as("MariaDB's server at " + MARIADBD + " (apt-get install mariadb-server)")
 			.isTrue();
 		Path directory = Files.createTempDirectory("zeph-mariadb-");
-		if (isRoot()) {
-			run("chown", "mysql:mysql", directory.toString());
+		if (Commands.isRoot()) {
+			Commands.runAs(null, "chown", "mysql:mysql", directory.toString());
 		}
 		run(INSTALL_DB.toString(), "--no-defaults", "--datadir=" + directory.resolve("data"),
 				"--auth-root-authentication-method=normal", "--skip-test-db");
-		MariaDbServer server = new MariaDbServer(directory, freePort(), List.of(options), "mariadb");
+		MariaDbServer server = new MariaDbServer(directory, Commands.freePort(), List.of(options), "mariadb");
 		server.startServer();
 		try (Connection admin = server.admin(); Statement statement = admin.createStatement()) {
 			statement.execute("CREATE DATABASE " + DATABASE);
@@ -150,7 +148,7 @@ public final class MariaDbServer implements LockDatabase {
 
 	private void startServer() throws Exception {
 		List<String> command = new ArrayList<>();
-		if (isRoot()) {
+		if (Commands.isRoot()) {
 			command.addAll(List.of("runuser", "-u", "mysql", "--"));
 		}
 		command.addAll(List.of(MARIADBD.toString(), "--no-defaults", "--datadir=" + this.directory.resolve("data"),
@@ -204,29 +202,9 @@ public final class MariaDbServer implements LockDatabase {
 		}
 	}
 
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-	}
-
-	private static boolean isRoot() {
-		return "root".equals(System.getProperty("user.name"));
-	}
-
-	/** Run a command, as the mysql user when this is root, and fail with its output unless it succeeds. */
+	/** Run a command as the server's user when this is root, and fail with its output unless it succeeds. */
 	private static void run(String... command) throws IOException, InterruptedException {
-		List<String> all = new ArrayList<>();
-		if (isRoot() && !command[0].equals("chown")) {
-			all.addAll(List.of("runuser", "-u", "mysql", "--"));
-		}
-		all.addAll(List.of(command));
-		Process process = new ProcessBuilder(all).redirectErrorStream(true).start();
-		byte[] output = process.getInputStream().readAllBytes();
-		if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-			throw new IllegalStateException(String.join(" ", all) + " failed:\n"
-					+ new String(output, StandardCharsets.UTF_8));
-		}
+		Commands.runAs("mysql", command);
 	}
 
 }

@@ -2,9 +2,7 @@ package dev.zeph.pidfile.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -82,7 +80,7 @@ public final class PostgresServer implements LockDatabase {
 		Path passwordFile = Files.writeString(directory.resolve("pw"), SUPERUSER_PASSWORD + "\n");
 		run(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "--auth-local=trust",
 				"--auth-host=scram-sha-256", "--pwfile=" + passwordFile, "-E", "UTF8", "--no-sync");
-		PostgresServer server = new PostgresServer(bin, directory, data, freePort(), durable);
+		PostgresServer server = new PostgresServer(bin, directory, data, Commands.freePort(), durable);
 		server.pgCtl("start");
 		try (Connection admin = server.admin(); Statement statement = admin.createStatement()) {
 			statement.execute("CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'");
@@ -99,7 +97,7 @@ public final class PostgresServer implements LockDatabase {
 		run(new String[] { "env", "PGPASSWORD=" + SUPERUSER_PASSWORD, this.bin.resolve("pg_basebackup").toString(),
 				"-h", "127.0.0.1", "-p", Integer.toString(this.port), "-U", "postgres", "-D", data.toString(),
 				"-R", "-X", "stream" });
-		PostgresServer standby = new PostgresServer(this.bin, directory, data, freePort(), this.durable);
+		PostgresServer standby = new PostgresServer(this.bin, directory, data, Commands.freePort(), this.durable);
 		standby.pgCtl("start");
 		return standby;
 	}
@@ -211,7 +209,7 @@ public final class PostgresServer implements LockDatabase {
 				Path directory = directory();
 				Path file = directory.resolve("postgres.txz");
 				Files.copy(archive, file);
-				run("tar", "-xJf", file.toString(), "-C", directory.toString());
+				Commands.runAs(null, "tar", "-xJf", file.toString(), "-C", directory.toString());
 				version13 = directory.resolve("bin");
 			}
 		}
@@ -229,7 +227,7 @@ public final class PostgresServer implements LockDatabase {
 			.findFirst();
 		assumeThat(pgbouncer).as("PgBouncer (apt-get install pgbouncer)").isPresent();
 		Path directory = directory();
-		int port = freePort();
+		int port = Commands.freePort();
 		Path users = directory.resolve("users.txt");
 		Files.writeString(users, "\"" + USER + "\" \"" + PASSWORD + "\"\n");
 		Path ini = directory.resolve("pgbouncer.ini");
@@ -239,8 +237,8 @@ public final class PostgresServer implements LockDatabase {
 				"auth_file = " + users, "pool_mode = " + poolMode, "default_pool_size = 4",
 				"ignore_startup_parameters = extra_float_digits", "logfile = " + directory.resolve("pgbouncer.log"),
 				"pidfile = " + directory.resolve("pgbouncer.pid"), ""));
-		if (isRoot()) {
-			run("chown", "-R", "postgres:postgres", directory.toString());
+		if (Commands.isRoot()) {
+			Commands.runAs(null, "chown", "-R", "postgres:postgres", directory.toString());
 		}
 		run(pgbouncer.get().toString(), "-d", ini.toString());
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -294,35 +292,15 @@ public final class PostgresServer implements LockDatabase {
 
 	private static Path directory() throws IOException, InterruptedException {
 		Path directory = Files.createTempDirectory("zeph-pg-");
-		if (isRoot()) {
-			run("chown", "postgres:postgres", directory.toString());
+		if (Commands.isRoot()) {
+			Commands.runAs(null, "chown", "postgres:postgres", directory.toString());
 		}
 		return directory;
 	}
 
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-	}
-
-	private static boolean isRoot() {
-		return "root".equals(System.getProperty("user.name"));
-	}
-
-	/** Run a command, as the postgres user when this is root, and fail with its output unless it succeeds. */
+	/** Run a command as the server's user when this is root, and fail with its output unless it succeeds. */
 	private static void run(String... command) throws IOException, InterruptedException {
-		List<String> all = new ArrayList<>();
-		if (isRoot() && !command[0].equals("chown") && !command[0].equals("tar")) {
-			all.addAll(List.of("runuser", "-u", "postgres", "--"));
-		}
-		all.addAll(List.of(command));
-		Process process = new ProcessBuilder(all).redirectErrorStream(true).start();
-		byte[] output = process.getInputStream().readAllBytes();
-		if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-			throw new IllegalStateException(String.join(" ", all) + " failed:\n"
-					+ new String(output, StandardCharsets.UTF_8));
-		}
+		Commands.runAs("postgres", command);
 	}
 
 }
