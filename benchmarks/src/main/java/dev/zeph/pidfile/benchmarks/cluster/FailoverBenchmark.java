@@ -34,11 +34,11 @@ import dev.zeph.pidfile.testsupport.TcpRelay;
  */
 public final class FailoverBenchmark {
 
-	private static final String ZEPH = "zeph";
+	static final String ZEPH = "zeph";
 
 	private static final java.time.Duration HEAL_AFTER = java.time.Duration.ofSeconds(5);
 
-	private static final String SPRING_INTEGRATION = "spring-integration";
+	static final String SPRING_INTEGRATION = "spring-integration";
 
 	private final LockDatabase server;
 
@@ -46,7 +46,7 @@ public final class FailoverBenchmark {
 
 	private final String classPath;
 
-	private FailoverBenchmark(LockDatabase server, Path directory, String classPath) {
+	FailoverBenchmark(LockDatabase server, Path directory, String classPath) {
 		this.server = server;
 		this.directory = directory;
 		this.classPath = classPath;
@@ -90,11 +90,14 @@ public final class FailoverBenchmark {
 		return results;
 	}
 
-	private Trial trial(String kind, Fault fault, int number) throws Exception {
+	/**
+	 * One trial, its witness file left in the benchmark's directory: {@link #witness}.
+	 */
+	Trial trial(String kind, Fault fault, int number) throws Exception {
 		if (SPRING_INTEGRATION.equals(kind)) {
 			clearSpringIntegrationLocks();
 		}
-		Path witness = this.directory.resolve(kind + "-" + fault + "-" + number + ".log");
+		Path witness = witness(kind, fault, number);
 		try (TcpRelay relay = new TcpRelay(this.server.port())) {
 			String holderUrl = (fault == Fault.PARTITION) ? this.server.url(relay.port()) : this.server.url();
 			Process holder = candidate(kind, "holder", holderUrl, witness);
@@ -105,6 +108,7 @@ public final class FailoverBenchmark {
 				await(witness, (line) -> line.endsWith(" started waiter"), Duration.MINUTE, "the waiter to start");
 				Thread.sleep(1000);
 				long fault0 = System.nanoTime();
+				Candidate.write(witness, "fault " + fault.name().toLowerCase(java.util.Locale.ROOT));
 				switch (fault) {
 					case KILL -> holder.destroyForcibly().waitFor();
 					case TERMINATE -> this.server.terminate(holderBackend());
@@ -125,6 +129,7 @@ public final class FailoverBenchmark {
 				}
 				// give a holder that goes on working the time to show it
 				Thread.sleep(3000);
+				Candidate.write(witness, "end");
 				long lastHolderWork = lastTime(witness, (line) -> line.endsWith(" work holder"));
 				long holderExit = firstTimeAfter(witness, (line) -> line.endsWith(" exit holder"), fault0);
 				long overlap = Math.max(0, lastHolderWork - entered);
@@ -139,6 +144,11 @@ public final class FailoverBenchmark {
 				}
 			}
 		}
+	}
+
+	/** The witness file of a trial. */
+	Path witness(String kind, Fault fault, int number) {
+		return this.directory.resolve(kind + "-" + fault.name() + "-" + number + ".log");
 	}
 
 	private Process candidate(String kind, String who, String url, Path witness) throws IOException {

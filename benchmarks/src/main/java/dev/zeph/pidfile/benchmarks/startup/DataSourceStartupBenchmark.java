@@ -49,6 +49,7 @@ public final class DataSourceStartupBenchmark {
 			ClusterStartupBenchmark.start(launch, directory, with, 0);
 			ClusterStartupBenchmark.start(launch, directory, without, 0);
 			List<long[]> results = new ArrayList<>();
+			StringBuilder roundLines = new StringBuilder();
 			for (int round = 0; round < rounds; round++) {
 				boolean lockFirst = round % 2 == 0;
 				Start first = ClusterStartupBenchmark.start(launch, directory, lockFirst ? with : without, 0);
@@ -56,13 +57,16 @@ public final class DataSourceStartupBenchmark {
 				Start withLock = lockFirst ? first : second;
 				Start withoutLock = lockFirst ? second : first;
 				results.add(new long[] { withLock.uptime(), withoutLock.uptime() });
-				System.out.printf(Locale.ROOT, "round %d: uptime at ready with the cluster lock %d ms, without %d ms%n",
+				String line = String.format(Locale.ROOT, "round %d: uptime at ready with the cluster lock %d ms, without %d ms%n",
 						round + 1, withLock.uptime() / 1_000_000, withoutLock.uptime() / 1_000_000);
+				System.out.print(line);
+				roundLines.append(line);
 			}
 			String table = table(results, (mariadb ? "MariaDB" : "PostgreSQL") + ", JDK " + Jdk.current().version());
 			System.out.println(table);
 			Files.createDirectories(report.toAbsolutePath().getParent());
-			Files.writeString(report, table);
+			// the rounds too, which the start-up chart is drawn from (benchmarks/run.sh startup-chart)
+			Files.writeString(report, table + "\n" + roundLines);
 		}
 	}
 
