@@ -151,11 +151,11 @@ final class MySqlFencing implements FencingToken.Check {
 						settings.serverTimeout(), waited, synchronous, null, CHECK), began);
 			}
 			finally {
-				connection.setNetworkTimeout(Runnable::run, networkTimeout);
+				restoreNetworkTimeout(connection, networkTimeout);
 			}
 		}
 		catch (SQLException ex) {
-			if (isLost(ex)) {
+			if (isLost(ex) || isClosed(connection)) {
 				// the session, the server or the network: as for any other statement of the lock
 				throw new SessionLostException(operation + " failed: " + SqlErrors.describe(ex), ex);
 			}
@@ -183,6 +183,31 @@ final class MySqlFencing implements FencingToken.Check {
 	private static String unquote(String identifier) {
 		return identifier.startsWith("`") ? identifier.substring(1, identifier.length() - 1).replace("``", "`")
 				: identifier;
+	}
+
+	/**
+	 * Give the session its network timeout back, unless it is gone: the driver refuses a closed
+	 * connection with an error that would hide why it closed.
+	 */
+	private static void restoreNetworkTimeout(Connection connection, int networkTimeout) {
+		try {
+			if (!connection.isClosed()) {
+				connection.setNetworkTimeout(Runnable::run, networkTimeout);
+			}
+		}
+		catch (SQLException ex) {
+			// the session is going; the failure that ends it is the one to report
+		}
+	}
+
+	/** Whether the driver has closed the connection, whatever the error that made it do so said. */
+	private static boolean isClosed(Connection connection) {
+		try {
+			return connection.isClosed();
+		}
+		catch (SQLException ex) {
+			return true;
+		}
 	}
 
 	private static boolean isLost(SQLException ex) {

@@ -148,9 +148,11 @@ abstract class FencingProcessContractTests {
 		this.witness.append("restart");
 		this.server.restart();
 		this.witness.append("restarted");
-		for (Process jvm : jvms) {
+		for (int i = 0; i < jvms.size(); i++) {
+			Process jvm = jvms.get(i);
 			assertThat(jvm.waitFor(2, TimeUnit.MINUTES)).as("a JVM ends: %s", this.witness).isTrue();
-			assertThat(jvm.exitValue()).as("its exit status: %s", this.witness).isZero();
+			assertThat(jvm.exitValue()).as("the exit status of jvm%d: %s%s", i + 1, log("jvm" + (i + 1)), this.witness)
+				.isZero();
 		}
 		List<Long> tokens = tokensInWitnessOrder();
 		assertThat(tokens).hasSize(100);
