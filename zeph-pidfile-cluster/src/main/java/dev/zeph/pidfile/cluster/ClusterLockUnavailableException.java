@@ -76,7 +76,7 @@ public final class ClusterLockUnavailableException extends ClusterLockException 
 		/** The lock was taken and then lost. */
 		LOST,
 
-		/** The fencing table is missing, or the role may not write it. */
+		/** The fencing table is missing or not as the lock needs it, or the lock may not write it. */
 		FENCING
 
 	}

@@ -9,7 +9,6 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 import dev.zeph.pidfile.cluster.ClusterLockSettings.Fencing;
 import dev.zeph.pidfile.cluster.ClusterLockUnavailableException.Reason;
@@ -25,16 +24,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class MySqlFencing implements FencingToken.Check {
 
-	/** The table's definition, shipped for Flyway and Liquibase users to copy. */
-	static final String SCHEMA_RESOURCE = "schema-mysql.sql";
-
 	/** The longest lock name the table's key holds. */
 	static final int MAX_NAME = 255;
 
 	/** The one check, the same for every token this engine raises. */
 	static final MySqlFencing CHECK = new MySqlFencing();
-
-	private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
 
 	/**
 	 * Raise the token, or take the first, leaving it in {@code LAST_INSERT_ID()}: the counter
@@ -98,13 +92,14 @@ final class MySqlFencing implements FencingToken.Check {
 				try (ResultSet result = statement.executeQuery("SELECT DATABASE(), CURRENT_USER()")) {
 					result.next();
 					user = quoteUser(result.getString(2));
-					table = qualify(settings, database, table, result.getString(1));
+					table = FencingSchema.MYSQL.qualify(settings, database, table, result.getString(1),
+							"the URL names none; name one in the URL, or the table as database.name");
 				}
 				operation = "setting lock_wait_timeout and innodb_lock_wait_timeout";
 				statement.execute("SET SESSION lock_wait_timeout = 1, innodb_lock_wait_timeout = 1");
 				if (fencing.initializeSchema() && !exists(connection, table)) {
 					operation = "creating " + table;
-					statement.execute(createTable(table));
+					statement.execute(FencingSchema.MYSQL.createTable(table));
 				}
 			}
 			operation = "raising the fencing token in " + table;
@@ -160,7 +155,9 @@ final class MySqlFencing implements FencingToken.Check {
 				throw new SessionLostException(operation + " failed: " + SqlErrors.describe(ex), ex);
 			}
 			throw new ClusterLockUnavailableException(settings.name(), database, Reason.FENCING,
-					refusal(table, user, operation, ex), ex);
+					FencingSchema.MYSQL.refusal(problem(ex, operation), operation + " failed: " + SqlErrors.describe(ex),
+							table, user),
+					ex);
 		}
 	}
 
@@ -219,71 +216,26 @@ final class MySqlFencing implements FencingToken.Check {
 				|| ex instanceof SQLRecoverableException || code == 1053 || code == 1927 || code == 2006 || code == 2013;
 	}
 
-	/**
-	 * What to do about a table that cannot hold the tokens, with the statements to run:
-	 * copied into a migration, or run by a user that may.
-	 */
-	private static String refusal(String table, String user, String operation, SQLException ex) {
-		String cause = operation + " failed: " + SqlErrors.describe(ex);
+	/** What is wrong with the table, by the failure's error code, if it says. */
+	private static FencingSchema.@Nullable Problem problem(SQLException ex, String operation) {
 		return switch (ex.getErrorCode()) {
 			// ER_NO_SUCH_TABLE
-			case 1146 -> cause + ". The fencing table " + table + " does not exist: create it (in a migration, or let"
-					+ " the lock create it at start-up) with: " + createTable(table) + "; " + grant(table, user);
+			case 1146 -> FencingSchema.Problem.NO_TABLE;
 			// ER_BAD_DB_ERROR
-			case 1049 -> cause + ". The database of the fencing table " + table + " does not exist: create it, then"
-					+ " the table, with: " + createTable(table) + "; " + grant(table, user);
+			case 1049 -> FencingSchema.Problem.NO_CONTAINER;
 			// ER_TABLEACCESS_DENIED_ERROR, ER_DBACCESS_DENIED_ERROR
-			case 1142, 1044 -> operation.startsWith("creating")
-					? cause + ". User " + user + " may not create the fencing table " + table + ": create it as a user"
-							+ " that may, with: " + createTable(table) + "; " + grant(table, user)
-					: cause + ". User " + user + " may not write the fencing table " + table + ": as a user that may"
-							+ " grant it, run " + grant(table, user);
+			case 1142, 1044 -> operation.startsWith("creating") ? FencingSchema.Problem.MAY_NOT_CREATE
+					: FencingSchema.Problem.MAY_NOT_WRITE;
 			// ER_BAD_FIELD_ERROR, ER_NO_DEFAULT_FOR_FIELD, ER_TRUNCATED_WRONG_VALUE_FOR_FIELD, ER_DATA_TOO_LONG
-			case 1054, 1364, 1366, 1406 -> cause + ". The fencing table " + table + " is not as the lock needs it"
-					+ " (name VARCHAR(255) PRIMARY KEY, token BIGINT, holder VARCHAR(255), acquired_at DATETIME(6)): "
-					+ createTable(table);
-			default -> cause;
+			case 1054, 1364, 1366, 1406 -> FencingSchema.Problem.NOT_AS_NEEDED;
+			default -> null;
 		};
-	}
-
-	private static String grant(String table, String user) {
-		return "GRANT SELECT, INSERT, UPDATE ON " + table + " TO " + user + ";";
 	}
 
 	/** {@code user@host} as {@code CURRENT_USER()} gives it, quoted as {@code GRANT} takes it. */
 	private static String quoteUser(String user) {
 		int at = user.lastIndexOf('@');
 		return (at < 0) ? "'" + user + "'" : "'" + user.substring(0, at) + "'@'" + user.substring(at + 1) + "'";
-	}
-
-	/**
-	 * The shipped definition for the given table, in one line.
-	 */
-	static String createTable(String table) {
-		return FencingSchema.createTable(SCHEMA_RESOURCE, table);
-	}
-
-	/**
-	 * The table qualified with the URL's database, so that messages name it whole; an
-	 * unqualified one needs a database in the URL.
-	 */
-	private static String qualify(ClusterLockSettings settings, String database, String table,
-			@Nullable String schema) throws ClusterLockUnavailableException {
-		if (table.contains(".")) {
-			return table;
-		}
-		if (schema == null) {
-			throw new ClusterLockUnavailableException(settings.name(), database, Reason.FENCING,
-					"the fencing table " + table + " is in no database: the URL names none; name one in the URL, or"
-							+ " the table as database.name",
-					null);
-		}
-		return quote(schema) + "." + table;
-	}
-
-	private static String quote(String identifier) {
-		return PLAIN_IDENTIFIER.matcher(identifier).matches() ? identifier
-				: '`' + identifier.replace("`", "``") + '`';
 	}
 
 	/**

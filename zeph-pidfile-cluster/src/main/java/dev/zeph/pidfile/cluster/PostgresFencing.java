@@ -8,7 +8,6 @@ import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.StringJoiner;
-import java.util.regex.Pattern;
 
 import dev.zeph.pidfile.cluster.ClusterLockSettings.Fencing;
 import dev.zeph.pidfile.cluster.ClusterLockUnavailableException.Reason;
@@ -22,11 +21,6 @@ import org.postgresql.util.ServerErrorMessage;
  * increment locks it {@code FOR NO KEY UPDATE}, which waits for every check's {@code FOR SHARE}.
  */
 final class PostgresFencing {
-
-	/** The table's definition, shipped for Flyway and Liquibase users to copy. */
-	static final String SCHEMA_RESOURCE = "schema-postgresql.sql";
-
-	private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_$]*");
 
 	/**
 	 * Raise the token, or take the first; say whether the commit waits for synchronous standbys,
@@ -79,13 +73,14 @@ final class PostgresFencing {
 		if (fencing == null) {
 			throw new IllegalStateException("No fencing in " + settings);
 		}
-		String table = qualify(settings, database, fencing.table(), schema);
+		String table = FencingSchema.POSTGRESQL.qualify(settings, database, fencing.table(), schema,
+				"the role's search_path names none that exists; name the table as schema.name");
 		long lockTimeout = Math.max(SHORTEST_LOCK_TIMEOUT.toMillis(), settings.heartbeatTimeout().toMillis() / 2);
 		String operation = "creating " + table;
 		try {
 			try (Statement statement = connection.createStatement()) {
 				if (fencing.initializeSchema()) {
-					statement.execute(createTable(table));
+					statement.execute(FencingSchema.POSTGRESQL.createTable(table));
 				}
 				operation = "setting lock_timeout";
 				statement.executeQuery("SELECT pg_catalog.set_config('lock_timeout', '" + lockTimeout + "', false)")
@@ -130,64 +125,22 @@ final class PostgresFencing {
 				throw new SessionLostException(operation + " failed: " + SqlErrors.describe(ex), ex);
 			}
 			throw new ClusterLockUnavailableException(settings.name(), database, Reason.FENCING,
-					refusal(table, role, operation, ex), ex);
+					FencingSchema.POSTGRESQL.refusal(problem(ex, operation), operation + " failed: " + SqlErrors.describe(ex), table,
+							role),
+					ex);
 		}
 	}
 
-	/**
-	 * What to do about a table that cannot hold the tokens, with the statements to run:
-	 * copied into a migration, or run by the table's owner.
-	 */
-	private static String refusal(String table, String role, String operation, SQLException ex) {
-		String cause = operation + " failed: " + SqlErrors.describe(ex);
+	/** What is wrong with the table, by the failure's SQLState, if it says. */
+	private static FencingSchema.@Nullable Problem problem(SQLException ex, String operation) {
 		return switch (String.valueOf(ex.getSQLState())) {
-			case "42P01" -> cause + ". The fencing table " + table + " does not exist: create it (in a migration, or"
-					+ " let the lock create it at start-up) with: " + createTable(table) + "; " + grant(table, role);
-			case "3F000" -> cause + ". The schema of the fencing table " + table + " does not exist: create it, then"
-					+ " the table, with: " + createTable(table) + "; " + grant(table, role);
-			case "42501" -> operation.startsWith("creating")
-					? cause + ". Role " + role + " may not create the fencing table " + table + ": create it as a role"
-							+ " that may, with: " + createTable(table) + "; " + grant(table, role)
-					: cause + ". Role " + role + " may not write the fencing table " + table + ": as its owner, run "
-							+ grant(table, role);
-			case "42703", "42P10", "42804" -> cause + ". The fencing table " + table + " is not as the lock needs"
-					+ " it (name TEXT PRIMARY KEY, token BIGINT, holder TEXT, acquired_at TIMESTAMPTZ): " + createTable(table);
-			default -> cause;
+			case "42P01" -> FencingSchema.Problem.NO_TABLE;
+			case "3F000" -> FencingSchema.Problem.NO_CONTAINER;
+			case "42501" -> operation.startsWith("creating") ? FencingSchema.Problem.MAY_NOT_CREATE
+					: FencingSchema.Problem.MAY_NOT_WRITE;
+			case "42703", "42P10", "42804" -> FencingSchema.Problem.NOT_AS_NEEDED;
+			default -> null;
 		};
-	}
-
-	private static String grant(String table, String role) {
-		return "GRANT SELECT, INSERT, UPDATE ON " + table + " TO " + role + ";";
-	}
-
-	/**
-	 * The shipped definition for the given table, in one line.
-	 */
-	static String createTable(String table) {
-		return FencingSchema.createTable(SCHEMA_RESOURCE, table);
-	}
-
-	/**
-	 * The table as the session must name it: it searches only the system catalog, so an
-	 * unqualified name is put in the schema the role would have created it in.
-	 */
-	private static String qualify(ClusterLockSettings settings, String database, String table,
-			@Nullable String schema) throws ClusterLockUnavailableException {
-		if (table.contains(".")) {
-			return table;
-		}
-		if (schema == null) {
-			throw new ClusterLockUnavailableException(settings.name(), database, Reason.FENCING,
-					"the fencing table " + table + " is in no schema: the role's search_path names none that exists;"
-							+ " name the table as schema.name",
-					null);
-		}
-		return quote(schema) + "." + table;
-	}
-
-	private static String quote(String identifier) {
-		return PLAIN_IDENTIFIER.matcher(identifier).matches() ? identifier
-				: '"' + identifier.replace("\"", "\"\"") + '"';
 	}
 
 	private static @Nullable String warnings(@Nullable SQLWarning warning) {

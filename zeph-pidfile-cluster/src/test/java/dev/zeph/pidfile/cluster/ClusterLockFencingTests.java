@@ -36,7 +36,7 @@ class ClusterLockFencingTests {
 		admin("GRANT CREATE ON SCHEMA public TO " + PostgresServer.USER);
 		try (Connection connection = connect(); Statement statement = connection.createStatement()) {
 			statement.execute("CREATE TABLE writes (id BIGSERIAL PRIMARY KEY, token BIGINT NOT NULL, writer TEXT)");
-			statement.execute(PostgresFencing.createTable("public.zeph_lock_fence"));
+			statement.execute(FencingSchema.POSTGRESQL.createTable("public.zeph_lock_fence"));
 		}
 	}
 
@@ -145,7 +145,7 @@ class ClusterLockFencingTests {
 
 	@Test
 	void acquireWithFencingWhenTheRoleMayNotWriteTheTableShouldRefuseNamingTheGrant() throws Exception {
-		admin(PostgresFencing.createTable("public.fence_owned"));
+		admin(FencingSchema.POSTGRESQL.createTable("public.fence_owned"));
 		ClusterLockSettings settings = settings("payments", "fence_owned", true);
 		ClusterLockUnavailableException refused = assertThatExceptionOfType(ClusterLockUnavailableException.class)
 			.isThrownBy(() -> ClusterLock.acquire(settings, new ClusterLock.Listener() {
@@ -153,7 +153,7 @@ class ClusterLockFencingTests {
 			.actual();
 		assertThat(refused.getReason()).isEqualTo(Reason.FENCING);
 		assertThat(refused.getMessage()).contains("permission denied for table fence_owned")
-			.contains("Role app may not write the fencing table public.fence_owned: as its owner, run GRANT SELECT,"
+			.contains("Role app may not write the fencing table public.fence_owned: as a role that may grant it, run GRANT SELECT,"
 					+ " INSERT, UPDATE ON public.fence_owned TO app;");
 		admin("GRANT SELECT, INSERT, UPDATE ON public.fence_owned TO app");
 		try (ClusterLock lock = ClusterLock.acquire(settings, new ClusterLock.Listener() {

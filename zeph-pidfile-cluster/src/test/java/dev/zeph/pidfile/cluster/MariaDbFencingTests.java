@@ -171,7 +171,7 @@ class MariaDbFencingTests {
 			.isThrownBy(() -> acquire(settings))
 			.actual();
 		assertThat(refused.getReason()).isEqualTo(Reason.FENCING);
-		String create = MySqlFencing.createTable("app.fence_missing");
+		String create = FencingSchema.MYSQL.createTable("app.fence_missing");
 		assertThat(refused.getMessage()).contains("The fencing table app.fence_missing does not exist")
 			.contains(create)
 			.contains("GRANT SELECT, INSERT, UPDATE ON app.fence_missing TO 'app'@'");
@@ -186,7 +186,7 @@ class MariaDbFencingTests {
 
 	@Test
 	void acquireWithFencingWhenTheUserMayNotWriteTheTableShouldRefuseNamingTheGrant() throws Exception {
-		server.execute(MySqlFencing.createTable("app.fence_owned"), "CREATE USER reader@'%' IDENTIFIED BY 'reader-secret'",
+		server.execute(FencingSchema.MYSQL.createTable("app.fence_owned"), "CREATE USER reader@'%' IDENTIFIED BY 'reader-secret'",
 				"CREATE USER reader@localhost IDENTIFIED BY 'reader-secret'", "GRANT SELECT ON app.* TO reader@'%'",
 				"GRANT SELECT ON app.* TO reader@localhost");
 		ClusterLockSettings settings = ClusterLockSettings.of("owned", server.url(), "reader", "reader-secret")

@@ -61,9 +61,10 @@ class ClusterLockFailureAnalyzer extends AbstractFailureAnalyzer<ClusterLockStar
 					+ " 'zeph.pidfile.cluster.allow-old-server=true' accepts that a frozen holder keeps the lock until"
 					+ " its connection drops.";
 			case LOST -> "Start the application again.";
-			case FENCING -> "Run the statements above as the table's owner, or in a migration (Flyway, Liquibase); or set"
-					+ " 'zeph.pidfile.cluster.fencing.initialize-schema=always' for the lock to create the table at"
-					+ " startup, where its role may create it. 'zeph.pidfile.cluster.fencing.table' names another table.";
+			case FENCING -> "Run the statements above in a migration (Flyway, Liquibase), or as a database user that"
+					+ " may; or set 'zeph.pidfile.cluster.fencing.initialize-schema=always' for the lock to create the"
+					+ " table at startup, where its own user may. 'zeph.pidfile.cluster.fencing.table' names another"
+					+ " table.";
 		};
 	}
 
