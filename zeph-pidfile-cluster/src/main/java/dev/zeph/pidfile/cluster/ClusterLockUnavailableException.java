@@ -46,8 +46,8 @@ public final class ClusterLockUnavailableException extends ClusterLockException 
 	 */
 	public enum Reason {
 
-		/** The URL is not a PostgreSQL JDBC URL. */
-		NOT_POSTGRESQL,
+		/** The driver the URL names does not take it as written. */
+		URL_NOT_ACCEPTED,
 
 		/** The driver the URL names is not on the class path. */
 		NO_DRIVER,

@@ -98,6 +98,7 @@ final class MySqlSessionLock implements SessionLock {
 
 	static MySqlSessionLock open(ClusterLockSettings settings, boolean lease) throws ClusterLockUnavailableException {
 		String database = database(settings.url());
+		checkPort(settings, database);
 		Driver driver = driver(settings, database);
 		Connection connection = connect(driver, settings, database);
 		try {
@@ -135,6 +136,27 @@ final class MySqlSessionLock implements SessionLock {
 		}
 		boolean hasPort = host.startsWith("[") ? host.contains("]:") : host.contains(":");
 		return (hasPort ? host : host + ":3306") + "/" + name;
+	}
+
+	/**
+	 * Refuse a port that is no port before the driver does, in words of ours: MySQL's driver
+	 * refuses it as a failure to connect.
+	 */
+	private static void checkPort(ClusterLockSettings settings, String database) throws ClusterLockUnavailableException {
+		String authority = database.substring(0, database.lastIndexOf('/'));
+		String port = authority.substring(authority.lastIndexOf(':') + 1);
+		int number;
+		try {
+			number = Integer.parseInt(port);
+		}
+		catch (NumberFormatException ex) {
+			number = -1;
+		}
+		if (number < 1 || number > 65535) {
+			throw new ClusterLockUnavailableException(settings.name(), database, Reason.URL_NOT_ACCEPTED, "the port '" + port
+					+ "' of the URL " + ClusterLockSettings.withoutSecrets(settings.url())
+					+ " is not a number from 1 to 65535", null);
+		}
 	}
 
 	private static int indexOfAny(String text, String characters) {
@@ -185,7 +207,7 @@ final class MySqlSessionLock implements SessionLock {
 		try {
 			Connection connection = driver.connect(settings.url(), properties);
 			if (connection == null) {
-				throw new ClusterLockUnavailableException(settings.name(), database, Reason.NO_DRIVER,
+				throw new ClusterLockUnavailableException(settings.name(), database, Reason.URL_NOT_ACCEPTED,
 						driver.getClass().getName() + " does not accept the URL "
 								+ ClusterLockSettings.withoutSecrets(settings.url()),
 						null);

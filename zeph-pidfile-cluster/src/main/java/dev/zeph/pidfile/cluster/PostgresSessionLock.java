@@ -101,7 +101,13 @@ final class PostgresSessionLock implements SessionLock {
 	static PostgresSessionLock open(ClusterLockSettings settings, boolean lease)
 			throws ClusterLockUnavailableException {
 		Properties url = Driver.parseURL(settings.url(), null);
-		String database = (url != null) ? database(url) : String.valueOf(ClusterLockSettings.withoutSecrets(settings.url()));
+		if (url == null) {
+			// refused before connecting: the driver's own refusal repeats the URL, password and all
+			String shown = ClusterLockSettings.withoutSecrets(settings.url());
+			throw new ClusterLockUnavailableException(settings.name(), String.valueOf(shown), Reason.URL_NOT_ACCEPTED,
+					"the PostgreSQL driver cannot parse the URL " + shown, null);
+		}
+		String database = database(url);
 		Connection connection = connect(settings, database, HolderIdentity.PREFIX + settings.name());
 		try {
 			Server server = checkServer(connection, settings, database);
@@ -150,7 +156,7 @@ final class PostgresSessionLock implements SessionLock {
 		try {
 			Connection connection = new Driver().connect(settings.url(), properties);
 			if (connection == null) {
-				throw new ClusterLockUnavailableException(settings.name(), database, Reason.NOT_POSTGRESQL,
+				throw new ClusterLockUnavailableException(settings.name(), database, Reason.URL_NOT_ACCEPTED,
 						"the PostgreSQL driver does not accept the URL " + ClusterLockSettings.withoutSecrets(settings.url()),
 						null);
 			}

@@ -378,6 +378,26 @@ abstract class ClusterLockContractTests {
 			.withMessageContaining(wrongPasswordMessage());
 	}
 
+	/**
+	 * A URL the driver cannot parse, with a password in it: refused as such, and neither the
+	 * refusal nor any cause it carries to the log shows the password.
+	 */
+	@Test
+	void acquireWithAUrlTheDriverCannotParseShouldRefuseWithoutShowingItsPassword() {
+		String url = this.server.url().replace(":" + this.server.port() + "/", ":port/")
+				+ (this.server.url().contains("?") ? "&" : "?") + "password=hunter2";
+		ClusterLockSettings settings = ClusterLockSettings.of("orders", url, LockDatabase.USER, null);
+		assertThatExceptionOfType(ClusterLockUnavailableException.class)
+			.isThrownBy(() -> acquire(settings, quiet()))
+			.satisfies((ex) -> {
+				assertThat(ex.getReason()).isEqualTo(Reason.URL_NOT_ACCEPTED);
+				for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+					assertThat(String.valueOf(cause.getMessage())).as("%s", cause).doesNotContain("hunter2");
+				}
+			})
+			.withMessageContaining("127.0.0.1:port/");
+	}
+
 	@Test
 	void acquireWhenNothingListensShouldRefuseAsUnreachableNamingTheDatabase() throws Exception {
 		int port = closedPort();

@@ -46,7 +46,9 @@ class ClusterLockFailureAnalyzer extends AbstractFailureAnalyzer<ClusterLockStar
 
 	private static String action(ClusterLockUnavailableException unavailable) {
 		return switch (unavailable.getReason()) {
-			case NOT_POSTGRESQL -> "Set 'zeph.pidfile.cluster.url' (or 'spring.datasource.url') to a PostgreSQL JDBC URL.";
+			case URL_NOT_ACCEPTED -> "Correct 'zeph.pidfile.cluster.url' (or 'spring.datasource.url'): for example"
+					+ " jdbc:postgresql://host:5432/database, jdbc:mysql://host:3306/database or"
+					+ " jdbc:mariadb://host:3306/database.";
 			case NO_DRIVER -> "Add the driver named above to the application's dependencies, or change the scheme of"
 					+ " 'zeph.pidfile.cluster.url' (or 'spring.datasource.url') to the driver it has.";
 			case UNREACHABLE -> "Check that the database runs at " + unavailable.getDatabase() + " and that this host can"
