@@ -2,6 +2,8 @@ package dev.zeph.pidfile.fencing;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,15 +24,18 @@ import dev.zeph.pidfile.autoconfigure.health.TestHealth;
 import dev.zeph.pidfile.cluster.ClusterLockUnavailableException;
 import dev.zeph.pidfile.standby.ActiveInstance;
 import dev.zeph.pidfile.testsupport.Polling;
-import dev.zeph.pidfile.testsupport.PostgresServer;
+import dev.zeph.pidfile.testsupport.LockDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -45,7 +50,6 @@ import org.springframework.context.event.EventListener;
 import org.springframework.dao.NonTransientDataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.transaction.IllegalTransactionStateException;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.EnableTransactionManagement;
@@ -54,17 +58,18 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Fenced writes in whole applications against a real PostgreSQL server: the token of each
- * tenure, {@link Fenced} methods and {@link Fence} in transactions, the refusals at start-up,
- * and the step down of an instance whose token was passed.
+ * Fenced writes in whole applications against a real server of every engine, run once per
+ * engine by a subclass: the token of each tenure, {@link Fenced} methods and {@link Fence} in
+ * transactions, the refusals at start-up, and the step down of an instance whose token was
+ * passed.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class FencingApplicationTests {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class FencingApplicationContractTests {
 
-	private static PostgresServer server;
+	LockDatabase server;
 
 	@TempDir
 	Path temp;
@@ -73,36 +78,93 @@ class FencingApplicationTests {
 
 	private final AtomicInteger instances = new AtomicInteger();
 
+	private final List<DisposableBean> dataSources = new CopyOnWriteArrayList<>();
+
+	/**
+	 * Start the engine's server.
+	 * @return the server
+	 */
+	abstract LockDatabase startServer() throws Exception;
+
+	/**
+	 * The schema or database that an unqualified table is in, for the lock's user.
+	 * @return its name
+	 */
+	abstract String container();
+
+	/**
+	 * The lock's user as a refusal names it, with the word for it: {@code Role app}.
+	 * @return the words
+	 */
+	abstract String principal();
+
+	/**
+	 * The lock's user as a {@code GRANT} names it.
+	 * @return the grantee
+	 */
+	abstract String grantee();
+
+	/**
+	 * The application's {@code DataSource}, one for each application.
+	 * @return the data source
+	 */
+	abstract DataSource dataSource();
+
+	/**
+	 * Create a fencing table, shaped as the lock needs it, that the lock's user may not write.
+	 * @return its qualified name
+	 */
+	abstract String createTableTheLockMayNotWrite() throws SQLException;
+
+	/**
+	 * The {@code CREATE TABLE} of the application's ledger, in the engine's words.
+	 * @return the statement
+	 */
+	abstract String createLedger();
+
 	@BeforeAll
-	static void startServer() throws Exception {
-		server = PostgresServer.start();
-		admin("GRANT CREATE ON SCHEMA public TO " + PostgresServer.USER);
-		try (Connection connection = dataSource().getConnection(); Statement statement = connection.createStatement()) {
-			statement.execute("CREATE TABLE ledger (id BIGSERIAL PRIMARY KEY, token BIGINT NOT NULL, what TEXT)");
+	void startTheServer() throws Exception {
+		this.server = startServer();
+		DataSource dataSource = dataSource();
+		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+			statement.execute(createLedger());
+		}
+		finally {
+			if (dataSource instanceof DisposableBean disposable) {
+				disposable.destroy();
+			}
 		}
 	}
 
 	@AfterAll
-	static void stopServer() throws Exception {
-		if (server != null) {
-			server.close();
+	void stopTheServer() throws Exception {
+		if (this.server != null) {
+			this.server.close();
 		}
 	}
 
 	@AfterEach
-	void closeContexts() {
+	void closeContexts() throws Exception {
 		this.contexts.forEach(ConfigurableApplicationContext::close);
+		this.contexts.clear();
+		for (DisposableBean dataSource : this.dataSources) {
+			dataSource.destroy();
+		}
+		this.dataSources.clear();
 	}
 
-	private static void admin(String sql) throws Exception {
-		try (Connection admin = server.admin(); Statement statement = admin.createStatement()) {
+	void admin(String sql) throws SQLException {
+		try (Connection admin = this.server.admin(); Statement statement = admin.createStatement()) {
 			statement.execute(sql);
 		}
 	}
 
-	static DataSource dataSource() {
-		return new SimpleDriverDataSource(new org.postgresql.Driver(), server.url(), PostgresServer.USER,
-				PostgresServer.PASSWORD);
+	long queryLong(String query) throws SQLException {
+		try (Connection admin = this.server.admin(); Statement statement = admin.createStatement();
+				ResultSet result = statement.executeQuery(query)) {
+			result.next();
+			return result.getLong(1);
+		}
 	}
 
 	private String[] args(String name, String... overrides) {
@@ -111,9 +173,9 @@ class FencingApplicationTests {
 		properties.put("zeph.pidfile.mode", "standby");
 		properties.put("zeph.pidfile.cluster.enabled", "true");
 		properties.put("zeph.pidfile.cluster.name", name);
-		properties.put("zeph.pidfile.cluster.url", server.url());
-		properties.put("zeph.pidfile.cluster.username", PostgresServer.USER);
-		properties.put("zeph.pidfile.cluster.password", PostgresServer.PASSWORD);
+		properties.put("zeph.pidfile.cluster.url", this.server.url());
+		properties.put("zeph.pidfile.cluster.username", LockDatabase.USER);
+		properties.put("zeph.pidfile.cluster.password", LockDatabase.PASSWORD);
 		properties.put("zeph.pidfile.cluster.fencing.enabled", "true");
 		properties.put("zeph.pidfile.cluster.fencing.initialize-schema", "always");
 		for (String override : overrides) {
@@ -125,25 +187,31 @@ class FencingApplicationTests {
 		return args.toArray(String[]::new);
 	}
 
-	private ConfigurableApplicationContext run(Class<?> configuration, String... args) {
-		ConfigurableApplicationContext context = TestGuards.application(configuration).run(args);
+	ConfigurableApplicationContext run(Class<?> configuration, String... args) {
+		DataSource dataSource = dataSource();
+		if (dataSource instanceof DisposableBean disposable) {
+			this.dataSources.add(disposable);
+		}
+		SpringApplication application = TestGuards.application(configuration);
+		application.addInitializers((context) -> context.getBeanFactory().registerSingleton("dataSource", dataSource));
+		ConfigurableApplicationContext context = application.run(args);
 		this.contexts.add(context);
 		return context;
 	}
 
-	private ConfigurableApplicationContext runActive(String name, String... overrides) throws Exception {
+	ConfigurableApplicationContext runActive(String name, String... overrides) throws Exception {
 		ConfigurableApplicationContext context = run(LedgerConfiguration.class, args(name, overrides));
 		ApplicationClusterLock lock = context.getBean(ApplicationClusterLock.class);
 		Polling.await(lock::isActive, "the instance to become active");
 		return context;
 	}
 
-	private static int rows(String what) throws Exception {
-		return server.queryInt("SELECT count(*) FROM ledger WHERE what = '" + what + "'");
+	long rows(String what) throws SQLException {
+		return queryLong("SELECT count(*) FROM " + container() + ".ledger WHERE what = '" + what + "'");
 	}
 
-	private static long token(String name) {
-		return server.queryInt("SELECT token FROM zeph_lock_fence WHERE name = '" + name + "'");
+	long token(String name) throws SQLException {
+		return queryLong("SELECT token FROM " + container() + ".zeph_lock_fence WHERE name = '" + name + "'");
 	}
 
 	@Test
@@ -157,11 +225,11 @@ class FencingApplicationTests {
 		assertThat(context.getBean(Events.class).activated.get(0).getFencingToken()).hasValue(token);
 		Health health = TestHealth.of(lock, context.getBean(ActiveInstance.class));
 		assertThat(health.getDetails()).containsEntry("fencingToken", token);
-		assertThat(output).contains("fencing token " + token + " in public.zeph_lock_fence")
-			.contains("Fencing tokens of cluster lock 'tell' are committed on 127.0.0.1:" + server.port()
-					+ "/postgres without waiting for a synchronous standby");
+		assertThat(output).contains("fencing token " + token + " in " + container() + ".zeph_lock_fence")
+			.containsPattern("Fencing tokens of cluster lock 'tell' are committed on 127.0.0.1:" + this.server.port()
+					+ "/\\S+ without waiting for a synchronous standby");
 		context.getBean(Ledger.class).record("told");
-		assertThat(server.queryInt("SELECT token FROM ledger WHERE what = 'told'")).isEqualTo((int) token);
+		assertThat(queryLong("SELECT token FROM " + container() + ".ledger WHERE what = 'told'")).isEqualTo(token);
 	}
 
 	@Test
@@ -192,13 +260,6 @@ class FencingApplicationTests {
 			jdbc.update("INSERT INTO ledger (token, what) VALUES (?, 'template')", fence.getToken().getAsLong());
 		});
 		assertThat(rows("template")).isOne();
-		assertThatIllegalStateException()
-			.isThrownBy(() -> context.getBean(TransactionTemplate.class).executeWithoutResult((status) -> {
-				jdbc.update("INSERT INTO ledger (token, what) VALUES (0, 'template-late')");
-				fence.check();
-			}))
-			.withMessageContaining("checked in a transaction that had written already");
-		assertThat(rows("template-late")).isZero();
 		assertThatExceptionOfType(IllegalTransactionStateException.class).isThrownBy(fence::check)
 			.withMessageContaining("none is active on this thread");
 	}
@@ -214,7 +275,7 @@ class FencingApplicationTests {
 		ConfigurableApplicationContext context = runActive("passed");
 		ApplicationClusterLock lock = context.getBean(ApplicationClusterLock.class);
 		long token = token("passed");
-		admin("UPDATE zeph_lock_fence SET token = token + 1 WHERE name = 'passed'");
+		admin("UPDATE " + container() + ".zeph_lock_fence SET token = token + 1 WHERE name = 'passed'");
 		assertThatExceptionOfType(FencedOutException.class)
 			.isThrownBy(() -> context.getBean(Ledger.class).record("passed"))
 			.isInstanceOf(NonTransientDataAccessException.class)
@@ -253,23 +314,24 @@ class FencingApplicationTests {
 				assertThat(((ClusterLockUnavailableException) ex.getCause()).getReason())
 					.isEqualTo(ClusterLockUnavailableException.Reason.FENCING);
 				FailureAnalysis analysis = TestAnalyzers.clusterLock(ex);
-				assertThat(analysis.getDescription()).contains("The fencing table public.ghost_fence does not exist")
-					.contains("CREATE TABLE IF NOT EXISTS public.ghost_fence (name TEXT NOT NULL PRIMARY KEY")
-					.contains("GRANT SELECT, INSERT, UPDATE ON public.ghost_fence TO app;");
+				String table = container() + ".ghost_fence";
+				assertThat(analysis.getDescription()).contains("The fencing table " + table + " does not exist")
+					.contains("CREATE TABLE IF NOT EXISTS " + table + " (name ")
+					.contains("GRANT SELECT, INSERT, UPDATE ON " + table + " TO " + grantee() + ";");
 				assertThat(analysis.getAction()).contains("zeph.pidfile.cluster.fencing.initialize-schema=always");
 			});
 	}
 
 	@Test
-	void tableTheRoleMayNotWriteShouldBeRefusedWithExit69NamingTheGrant() throws Exception {
-		admin("CREATE TABLE locked_fence (name TEXT PRIMARY KEY, token BIGINT NOT NULL, holder TEXT NOT NULL,"
-				+ " acquired_at TIMESTAMPTZ NOT NULL)");
+	void tableTheLockMayNotWriteShouldBeRefusedWithExit69NamingTheGrant() throws Exception {
+		String table = createTableTheLockMayNotWrite();
 		assertThatExceptionOfType(ClusterLockStartupException.class)
-			.isThrownBy(() -> run(LedgerConfiguration.class, args("locked", "--zeph.pidfile.cluster.fencing.table=locked_fence")))
+			.isThrownBy(() -> run(LedgerConfiguration.class, args("locked", "--zeph.pidfile.cluster.fencing.table=" + table)))
 			.satisfies((ex) -> {
 				assertThat(ex.getExitCode()).isEqualTo(69);
-				assertThat(ex.getMessage()).contains("Role app may not write the fencing table public.locked_fence:"
-						+ " as its owner, run GRANT SELECT, INSERT, UPDATE ON public.locked_fence TO app;");
+				assertThat(ex.getMessage()).contains(principal() + " may not write the fencing table " + table + ": as a "
+						+ principal().substring(0, principal().indexOf(' ')).toLowerCase()
+						+ " that may grant it, run GRANT SELECT, INSERT, UPDATE ON " + table + " TO " + grantee() + ";");
 			});
 	}
 
@@ -304,11 +366,6 @@ class FencingApplicationTests {
 	@EnableAutoConfiguration
 	@EnableTransactionManagement
 	static class DataConfiguration {
-
-		@Bean
-		DataSource dataSource() {
-			return FencingApplicationTests.dataSource();
-		}
 
 		@Bean
 		DataSourceTransactionManager transactionManager(DataSource dataSource) {
@@ -374,6 +431,14 @@ class FencingApplicationTests {
 		@Fenced
 		public void record(String what) {
 			this.jdbc.update("INSERT INTO ledger (token, what) VALUES (?, ?)", this.fence.getToken().orElse(0), what);
+		}
+
+		/** Record, then ask a query in the same transaction. */
+		@Transactional
+		@Fenced
+		public long recordThenAsk(String what, String query) {
+			record(what);
+			return this.jdbc.queryForObject(query, Long.class);
 		}
 
 		@Fenced
