@@ -166,6 +166,17 @@ public record ClusterLockSettings(String name, String url, @Nullable String user
 	}
 
 	/**
+	 * Whether the URL names a user, and perhaps a password, before its host: the part
+	 * {@link #withoutSecrets(String)} hides.
+	 */
+	static boolean hasUserInfo(String url) {
+		int query = url.indexOf('?');
+		String shown = (query >= 0) ? url.substring(0, query) : url;
+		int authority = shown.indexOf("//");
+		return authority >= 0 && shown.lastIndexOf('@') > authority;
+	}
+
+	/**
 	 * Settings with the defaults, and a takeover grace of heartbeat interval plus timeout.
 	 * @param name the lock name
 	 * @param url the JDBC URL of PostgreSQL, MySQL or MariaDB: its engine is chosen from it

@@ -99,6 +99,14 @@ final class MySqlSessionLock implements SessionLock {
 	static MySqlSessionLock open(ClusterLockSettings settings, boolean lease) throws ClusterLockUnavailableException {
 		String database = database(settings.url());
 		checkPort(settings, database);
+		if (settings.url().startsWith("jdbc:mariadb:") && ClusterLockSettings.hasUserInfo(settings.url())) {
+			// the driver would take it for a port, and repeat it, password and all, in its refusal
+			throw new ClusterLockUnavailableException(settings.name(), database, Reason.URL_NOT_ACCEPTED,
+					"MariaDB's driver takes no user or password before the host in the URL "
+							+ ClusterLockSettings.withoutSecrets(settings.url()) + "; give them as the lock's username and"
+							+ " password",
+					null);
+		}
 		Driver driver = driver(settings, database);
 		Connection connection = connect(driver, settings, database);
 		try {

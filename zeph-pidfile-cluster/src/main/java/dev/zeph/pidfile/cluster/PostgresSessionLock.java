@@ -100,12 +100,18 @@ final class PostgresSessionLock implements SessionLock {
 	 */
 	static PostgresSessionLock open(ClusterLockSettings settings, boolean lease)
 			throws ClusterLockUnavailableException {
-		Properties url = Driver.parseURL(settings.url(), null);
+		Properties url = ClusterLockSettings.hasUserInfo(settings.url()) ? null : Driver.parseURL(settings.url(), null);
 		if (url == null) {
-			// refused before connecting: the driver's own refusal repeats the URL, password and all
+			// refused before connecting: the driver's own refusal repeats the URL, password and all,
+			// and it takes a user before the host for part of the host's name
 			String shown = ClusterLockSettings.withoutSecrets(settings.url());
 			throw new ClusterLockUnavailableException(settings.name(), String.valueOf(shown), Reason.URL_NOT_ACCEPTED,
-					"the PostgreSQL driver cannot parse the URL " + shown, null);
+					"the PostgreSQL driver cannot parse the URL " + shown
+							+ (ClusterLockSettings.hasUserInfo(settings.url())
+									? ": it takes no user or password before the host; give them as the lock's username"
+											+ " and password"
+									: ""),
+					null);
 		}
 		String database = database(url);
 		Connection connection = connect(settings, database, HolderIdentity.PREFIX + settings.name());

@@ -398,6 +398,23 @@ abstract class ClusterLockContractTests {
 			.withMessageContaining("127.0.0.1:port/");
 	}
 
+	/**
+	 * A user and a wrong password before the host: each driver takes them, or not, in its own
+	 * way, and whichever refusal follows never shows the password.
+	 */
+	@Test
+	void acquireWithAPasswordBeforeTheHostShouldRefuseWithoutShowingIt() {
+		String url = this.server.url().replace("//", "//" + LockDatabase.USER + ":hunter2@");
+		ClusterLockSettings settings = ClusterLockSettings.of("orders", url, null, null);
+		assertThatExceptionOfType(ClusterLockUnavailableException.class)
+			.isThrownBy(() -> acquire(settings, quiet()))
+			.satisfies((ex) -> {
+				for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+					assertThat(String.valueOf(cause.getMessage())).as("%s", cause).doesNotContain("hunter2");
+				}
+			});
+	}
+
 	@Test
 	void acquireWhenNothingListensShouldRefuseAsUnreachableNamingTheDatabase() throws Exception {
 		int port = closedPort();
