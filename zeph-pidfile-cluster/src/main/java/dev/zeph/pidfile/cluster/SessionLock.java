@@ -3,6 +3,7 @@ package dev.zeph.pidfile.cluster;
 import java.time.Duration;
 import java.util.Optional;
 
+import dev.zeph.pidfile.cluster.ClusterLockUnavailableException.Reason;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,8 +38,21 @@ interface SessionLock extends AutoCloseable {
 	private static SessionLock open(ClusterLockSettings settings, boolean lease)
 			throws ClusterLockUnavailableException {
 		// the settings accept no other URL
-		return settings.url().startsWith("jdbc:postgresql:") ? PostgresSessionLock.open(settings, lease)
-				: MySqlSessionLock.open(settings, lease);
+		if (!settings.url().startsWith("jdbc:postgresql:")) {
+			return MySqlSessionLock.open(settings, lease);
+		}
+		// looked for by name first: the engine's class links to the driver, which is optional
+		try {
+			Class.forName("org.postgresql.Driver", false, SessionLock.class.getClassLoader());
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			throw new ClusterLockUnavailableException(settings.name(),
+					String.valueOf(ClusterLockSettings.withoutSecrets(settings.url())), Reason.NO_DRIVER,
+					"the URL needs org.postgresql.Driver (org.postgresql:postgresql) on the class path; loading it"
+							+ " failed: " + ex,
+					ex);
+		}
+		return PostgresSessionLock.open(settings, lease);
 	}
 
 	/**
@@ -121,7 +135,7 @@ interface SessionLock extends AutoCloseable {
 	default FencingToken.Raised fence(ClusterLockSettings settings, HolderIdentity identity)
 			throws SessionLostException, ClusterLockUnavailableException {
 		throw new ClusterLockUnavailableException(settings.name(), database(),
-				ClusterLockUnavailableException.Reason.FENCING, "this database hands out no fencing tokens", null);
+				Reason.FENCING, "this database hands out no fencing tokens", null);
 	}
 
 	/**

@@ -1,11 +1,18 @@
 package dev.zeph.pidfile.cluster;
 
+import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import dev.zeph.pidfile.cluster.ClusterLockUnavailableException.Reason;
+import dev.zeph.pidfile.testsupport.ChildJvm;
 import dev.zeph.pidfile.testsupport.LockDatabase;
 import dev.zeph.pidfile.testsupport.MariaDbServer;
 import dev.zeph.pidfile.testsupport.Polling;
@@ -44,6 +51,33 @@ class MySqlSessionLockTests {
 	private static ClusterLock.Listener quiet() {
 		return new ClusterLock.Listener() {
 		};
+	}
+
+	/**
+	 * An application on MariaDB brings MariaDB's driver alone: the lock needs no other, and
+	 * a PostgreSQL URL there is refused naming the driver it needs.
+	 */
+	@Test
+	void lockShouldNeedNoDriverButTheOneItsUrlNames() throws Exception {
+		String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+			.filter((entry) -> !entry.contains("postgresql"))
+			.collect(Collectors.joining(File.pathSeparator));
+		assertThat(classPath).isNotEqualTo(System.getProperty("java.class.path"));
+		assertThat(runWithout(classPath, server.url())).startsWith("locked connection ");
+		assertThat(runWithout(classPath, "jdbc:postgresql://127.0.0.1:" + server.port() + "/app?password=x"))
+			.startsWith("refused NO_DRIVER: Cluster lock 'once' on jdbc:postgresql://127.0.0.1:" + server.port()
+					+ "/app?... cannot be used: the URL needs org.postgresql.Driver (org.postgresql:postgresql) on"
+					+ " the class path");
+	}
+
+	private static String runWithout(String classPath, String url) throws Exception {
+		Process process = new ProcessBuilder(ChildJvm.command(List.of(), classPath, AcquireOnceMain.class, url))
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
+		return output.lines().filter((line) -> line.startsWith("locked ") || line.startsWith("refused ")).findFirst()
+			.orElse(output);
 	}
 
 	@Test
