@@ -21,8 +21,15 @@ import dev.zeph.pidfile.testsupport.PostgresServer;
  * always runs on a warmer machine. The figure is the ratio of the JVM's uptime at
  * {@code ApplicationReadyEvent}, pair by pair.
  * <p>
+ * <p>
+ * Where the start is told of its database changes when the lock's session can open: with
+ * {@code command-line} (the default) the URL is known as the JVM starts, and the session opens
+ * at once; with {@code file}, the URL, the credentials and the lock's switch are in a
+ * configuration file, as most applications keep them, and the session opens once the
+ * configuration files are read.
+ * <p>
  * Arguments: {@code <jdbc sample jar> [rounds, default 12] [report file] [engine: postgresql
- * (default) or mariadb]}.
+ * (default) or mariadb] [settings in: command-line (default) or file]}.
  */
 public final class DataSourceStartupBenchmark {
 
@@ -37,23 +44,28 @@ public final class DataSourceStartupBenchmark {
 		int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 12;
 		Path report = Path.of((args.length > 2) ? args[2] : "benchmarks/target/datasource-startup.txt");
 		boolean mariadb = args.length > 3 && args[3].equals("mariadb");
+		boolean inFile = args.length > 4 && args[4].equals("file");
 		Path directory = Files.createTempDirectory("zeph-startup-");
 		try (LockDatabase server = mariadb ? MariaDbServer.start() : PostgresServer.start()) {
-			List<String> without = List.of("--spring.datasource.url=" + server.url(),
-					"--spring.datasource.username=" + LockDatabase.USER,
-					"--spring.datasource.password=" + LockDatabase.PASSWORD);
-			List<String> with = new ArrayList<>(without);
-			with.add("--zeph.pidfile.cluster.enabled=true");
+			List<String> database = List.of("spring.datasource.url=" + server.url(),
+					"spring.datasource.username=" + LockDatabase.USER,
+					"spring.datasource.password=" + LockDatabase.PASSWORD);
+			List<String> lock = new ArrayList<>(database);
+			lock.add("zeph.pidfile.cluster.enabled=true");
+			List<String> without = inFile ? configuration(directory.resolve("database.properties"), database)
+					: database.stream().map((setting) -> "--" + setting).toList();
+			List<String> with = inFile ? configuration(directory.resolve("lock.properties"), lock)
+					: lock.stream().map((setting) -> "--" + setting).toList();
 			Launch launch = new Launch(List.of(), jar);
 			// one warm-up of each, not counted: the page cache holds the jar from then on
-			ClusterStartupBenchmark.start(launch, directory, with, 0);
-			ClusterStartupBenchmark.start(launch, directory, without, 0);
+			start(launch, directory, with, true);
+			start(launch, directory, without, false);
 			List<long[]> results = new ArrayList<>();
 			StringBuilder roundLines = new StringBuilder();
 			for (int round = 0; round < rounds; round++) {
 				boolean lockFirst = round % 2 == 0;
-				Start first = ClusterStartupBenchmark.start(launch, directory, lockFirst ? with : without, 0);
-				Start second = ClusterStartupBenchmark.start(launch, directory, lockFirst ? without : with, 0);
+				Start first = start(launch, directory, lockFirst ? with : without, lockFirst);
+				Start second = start(launch, directory, lockFirst ? without : with, !lockFirst);
 				Start withLock = lockFirst ? first : second;
 				Start withoutLock = lockFirst ? second : first;
 				results.add(new long[] { withLock.uptime(), withoutLock.uptime() });
@@ -62,12 +74,33 @@ public final class DataSourceStartupBenchmark {
 				System.out.print(line);
 				roundLines.append(line);
 			}
-			String table = table(results, (mariadb ? "MariaDB" : "PostgreSQL") + ", JDK " + Jdk.current().version());
+			String table = table(results, (mariadb ? "MariaDB" : "PostgreSQL") + ", JDK " + Jdk.current().version()
+					+ (inFile ? ", settings in a configuration file" : ", settings on the command line"));
 			System.out.println(table);
 			Files.createDirectories(report.toAbsolutePath().getParent());
 			// the rounds too, which the start-up chart is drawn from (benchmarks/run.sh startup-chart)
 			Files.writeString(report, table + "\n" + roundLines);
 		}
+	}
+
+	/**
+	 * One start, checked to have taken the cluster lock, or not, as asked: a start whose
+	 * settings were not read would time something else.
+	 */
+	private static Start start(Launch launch, Path directory, List<String> args, boolean lock) throws Exception {
+		Start start = ClusterStartupBenchmark.start(launch, directory, args, 0);
+		boolean locked = Files.readString(directory.resolve("start.log")).contains("Locked cluster lock");
+		if (locked != lock) {
+			throw new IllegalStateException("a start " + (lock ? "with" : "without") + " the cluster lock "
+					+ (locked ? "took it" : "did not take it") + ": " + args);
+		}
+		return start;
+	}
+
+	/** The settings written to a configuration file, and the argument that adds it to the start's. */
+	private static List<String> configuration(Path file, List<String> settings) throws Exception {
+		Files.write(file, settings);
+		return List.of("--spring.config.additional-location=file:" + file);
 	}
 
 	private static String table(List<long[]> results, String how) {
